@@ -1,0 +1,144 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+
+/** Storage strategies of SPEC §5; `STORAGE` is one of them or a comma list of them. */
+export const STORAGE_KINDS = ['file', 'redis', 'postgres'] as const;
+export type StorageKind = (typeof STORAGE_KINDS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** `name:key[,name:key]`: names and keys are non-empty and contain no `,`; keys no `:` prefix. */
+const KEY_LIST = /^[^:,]+:[^,]+(,[^:,]+:[^,]+)*$/;
+
+const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const list = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
+
+/**
+ * The whole environment of SPEC §6, validated once at boot (see app.config.ts). Defaults live
+ * here and nowhere else; every other class receives this object (or a section of it) by injection.
+ */
+export class EnvDto {
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  /** Interface to listen on; the bench harness sets 127.0.0.1. */
+  @IsString()
+  @MinLength(1)
+  HOST = '0.0.0.0';
+
+  @Matches(/^\/[^?#\s]*$/, { message: 'WS_PATH must be an absolute path such as /ws' })
+  WS_PATH = '/ws';
+
+  @Transform(list)
+  @IsIn(STORAGE_KINDS, { each: true, message: `STORAGE must be a comma list of: ${STORAGE_KINDS.join(', ')}` })
+  STORAGE: StorageKind[] = ['file'];
+
+  @IsString()
+  @MinLength(1)
+  LOG_DIR = './data/logs';
+
+  @IsString()
+  @MinLength(1)
+  SPOOL_DIR = './data/spool';
+
+  @IsOptional()
+  @Transform(trimmed)
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsString()
+  SESSION_KEY_PREFIX = 'session:';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  SESSION_CACHE_MS = 5000;
+
+  @IsOptional()
+  @Matches(KEY_LIST, { message: 'API_KEYS must be name:key[,name:key]' })
+  API_KEYS?: string;
+
+  @IsOptional()
+  @Matches(KEY_LIST, { message: 'READ_API_KEYS must be name:key[,name:key]' })
+  READ_API_KEYS?: string;
+
+  @ValidateIf((env: EnvDto) => env.STORAGE?.includes?.('postgres') || env.DATABASE_URL !== undefined)
+  @Matches(/^postgres(ql)?:\/\/.+/, {
+    message: 'DATABASE_URL must be a postgres:// URL (required when STORAGE includes postgres)',
+  })
+  DATABASE_URL?: string;
+
+  @IsString()
+  @MinLength(1)
+  REDIS_STREAM_KEY = 'logs';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  REDIS_STREAM_MAXLEN = 1_000_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(1 << 30)
+  WS_MAX_PAYLOAD = 1_048_576;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  WS_MAX_CONNECTIONS = 10_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  WS_PING_INTERVAL_MS = 30_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  BATCH_MAX_ENTRIES = 1000;
+
+  /** Unacked frames per connection before its socket stops being read (SPEC §3 backpressure). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  WS_MAX_INFLIGHT = 256;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  PRODUCER_TTL_S = 86_400;
+}
