@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { EnvDto } from './env.dto.js';
+import { ENV_NAMES, EnvDto } from './env.dto.js';
 
 /** Thrown at boot for an invalid environment; main.ts prints it and exits 1. */
 export class InvalidConfigError extends Error {
@@ -12,9 +12,8 @@ export class InvalidConfigError extends Error {
  * Empty strings count as unset so that `PORT=` in a .env file means "the default".
  */
 export function validateEnv(raw: Record<string, unknown>): EnvDto {
-  const known = new Set(Object.keys(new EnvDto()).concat(['REDIS_URL', 'API_KEYS', 'READ_API_KEYS', 'DATABASE_URL']));
   const picked: Record<string, unknown> = {};
-  for (const name of known) {
+  for (const name of ENV_NAMES) {
     const value = raw[name];
     if (value !== undefined && value !== '') picked[name] = value;
   }
@@ -28,7 +27,10 @@ function describe(errors: ValidationError[], raw: Record<string, unknown>): stri
   return errors
     .map((e) => {
       const value = raw[e.property];
-      const shown = e.property.includes('KEYS') || e.property.endsWith('_URL') ? '<redacted>' : JSON.stringify(value ?? null);
+      const shown =
+        e.property.includes('KEYS') || e.property.endsWith('_URL')
+          ? '<redacted>'
+          : JSON.stringify(value ?? null);
       return `invalid environment variable ${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
     })
     .join('\n');

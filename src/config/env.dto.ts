@@ -20,7 +20,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 /** `name:key[,name:key]`: names and keys are non-empty and contain no `,`; keys no `:` prefix. */
 const KEY_LIST = /^[^:,]+:[^,]+(,[^:,]+:[^,]+)*$/;
 
-const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const trimmed = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim() : value;
 const list = ({ value }: { value: unknown }) =>
   typeof value === 'string'
     ? value
@@ -49,7 +50,10 @@ export class EnvDto {
   WS_PATH = '/ws';
 
   @Transform(list)
-  @IsIn(STORAGE_KINDS, { each: true, message: `STORAGE must be a comma list of: ${STORAGE_KINDS.join(', ')}` })
+  @IsIn(STORAGE_KINDS, {
+    each: true,
+    message: `STORAGE must be a comma list of: ${STORAGE_KINDS.join(', ')}`,
+  })
   STORAGE: StorageKind[] = ['file'];
 
   @IsString()
@@ -82,7 +86,9 @@ export class EnvDto {
   @Matches(KEY_LIST, { message: 'READ_API_KEYS must be name:key[,name:key]' })
   READ_API_KEYS?: string;
 
-  @ValidateIf((env: EnvDto) => env.STORAGE?.includes?.('postgres') || env.DATABASE_URL !== undefined)
+  @ValidateIf(
+    (env: EnvDto) => env.STORAGE?.includes?.('postgres') || env.DATABASE_URL !== undefined,
+  )
   @Matches(/^postgres(ql)?:\/\/.+/, {
     message: 'DATABASE_URL must be a postgres:// URL (required when STORAGE includes postgres)',
   })
@@ -142,3 +148,12 @@ export class EnvDto {
   @Min(1)
   PRODUCER_TTL_S = 86_400;
 }
+
+/** Every variable of SPEC §6 (plus HOST and WS_MAX_INFLIGHT), including those without a default. */
+export const ENV_NAMES: readonly string[] = [
+  ...Object.keys(new EnvDto()),
+  'REDIS_URL',
+  'API_KEYS',
+  'READ_API_KEYS',
+  'DATABASE_URL',
+];

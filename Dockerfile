@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+# Build stage: full dependencies, compile TypeScript to dist/.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci
+COPY tsconfig.json nest-cli.json ./
+COPY src ./src
+RUN npm run build
+
+# Runtime stage: production dependencies and dist/ only, run as the unprivileged `node` user.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production LOG_DIR=/data/logs SPOOL_DIR=/data/spool
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --omit=dev && npm cache clean --force
+COPY --from=build /app/dist ./dist
+RUN mkdir -p /data/logs /data/spool && chown -R node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+# Kubernetes probes (no HEALTHCHECK here: the orchestrator probes over HTTP):
+#   livenessProbe:  GET /health/live   (200 while the process can serve)
+#   readinessProbe: GET /health/ready  (503 while storage/spool/Redis is down or while draining)
+# SIGTERM drains: readiness 503, frames received are stored and acked, clients closed with 1012,
+# exit 0 within SHUTDOWN_TIMEOUT_MS; give terminationGracePeriodSeconds at least that long.
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/main.js"]

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// `npm run bench`: measures the built service beside the reference servers of ../shared/bench in
+// one run on this machine (fresh server per run, alternating, medians) and prints ratios to the
+// bare-`ws` reference, since absolute figures on a shared machine mean little.
+//
+//   npm run bench [-- --scenarios a50,b50,idle5000 --runs 3 --servers project,node,go]
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH = path.resolve(ROOT, '../shared/bench');
+const OUT = path.join(ROOT, 'bench-results');
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : process.argv[i + 1];
+}
+
+if (!fs.existsSync(path.join(BENCH, 'matrix.mjs'))) throw new Error(`${BENCH} not found`);
+if (!fs.existsSync(path.join(BENCH, 'node_modules/ws'))) {
+  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: BENCH, stdio: 'inherit' });
+}
+const goBuilt = fs.existsSync(path.join(BENCH, 'baseline-go/bin/baseline-go'));
+const servers = option('servers', goBuilt ? 'project,node,go' : 'project,node');
+const scenarios = option('scenarios', 'a50,b50,idle5000');
+const runs = option('runs', '3');
+
+fs.mkdirSync(OUT, { recursive: true });
+const before = new Set(fs.readdirSync(OUT));
+const run = spawnSync(
+  process.execPath,
+  [
+    path.join(BENCH, 'matrix.mjs'),
+    '--server',
+    `project=node ${path.join(ROOT, 'dist/main.js')}`,
+    '--servers',
+    servers,
+    '--scenarios',
+    scenarios,
+    '--runs',
+    runs,
+    '--out',
+    OUT,
+  ],
+  { stdio: 'inherit', cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn' } },
+);
+if (run.status !== 0) process.exit(run.status ?? 1);
+
+const file = fs
+  .readdirSync(OUT)
+  .filter((f) => !before.has(f) && f.startsWith('matrix-'))
+  .sort()
+  .pop();
+const { rows } = JSON.parse(fs.readFileSync(path.join(OUT, file), 'utf8'));
+const ratio = (a, b) => (a == null || b == null || b === 0 ? '-' : (a / b).toFixed(2));
+console.log('\n| scenario | project / node | project / go | stored = acked |');
+console.log('|---|---|---|---|');
+for (const scenario of scenarios.split(',')) {
+  const of = (s) => rows.find((r) => r.server === s && r.scenario === scenario);
+  const p = of('project');
+  if (!p) continue;
+  const load = p.entriesPerS !== undefined;
+  const metric = (r) => (r ? (load ? r.entriesPerS : r.kbPerConn) : null);
+  const label = load ? 'entries/s' : 'KB/conn (lower is better)';
+  console.log(
+    `| ${p.label} (${label}) | ${ratio(metric(p), metric(of('node')))} | ${ratio(metric(p), metric(of('go')))} | ${load ? (p.storedOk ? 'yes' : 'NO') : '-'} |`,
+  );
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { AppConfigModule } from './config/app-config.module.js';
+import { GatewayModule } from './gateway/gateway.module.js';
+import { HealthModule } from './health/health.module.js';
+import { LifecycleModule } from './lifecycle/lifecycle.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+
+@Module({
+  imports: [AppConfigModule, LifecycleModule, LoggingModule, GatewayModule, HealthModule],
+})
+export class AppModule {}

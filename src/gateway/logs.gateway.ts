@@ -1,0 +1,60 @@
+import { UseFilters, UseGuards } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { ApiKeyGuard } from '../auth/api-key.guard.js';
+import { RequireScope } from '../auth/require-scope.decorator.js';
+import { DomainError } from '../common/domain.error.js';
+import { LogBatchPipe, type CheckedBatch } from '../contract/log-batch.pipe.js';
+import type { LogEntryDto } from '../contract/log-entry.dto.js';
+import { LogEntryPipe } from '../contract/log-entry.pipe.js';
+import { IngestService } from '../ingest/ingest.service.js';
+import { WsExceptionFilter } from './ws-exception.filter.js';
+import type { IngestSocket } from './ws-connection.js';
+import { ACK_ONE, batchAck } from './wire.js';
+
+/**
+ * The hot path of SPEC §3, top to bottom: a frame's body is validated by its pipe, enriched and
+ * stored by IngestService (grouped with every other frame of the same event-loop turn), and the
+ * ack returned only once the write has returned. IngestWsAdapter serves this gateway on WS_PATH
+ * and answers each connection's frames in arrival order.
+ */
+@WebSocketGateway()
+@UseGuards(ApiKeyGuard)
+@UseFilters(WsExceptionFilter)
+export class LogsGateway {
+  constructor(private readonly ingest: IngestService) {}
+
+  @SubscribeMessage('log')
+  async log(
+    @ConnectedSocket() client: IngestSocket,
+    @MessageBody(LogEntryPipe) entry: LogEntryDto,
+  ): Promise<string> {
+    await this.ingest.store([entry], client.principal);
+    return ACK_ONE;
+  }
+
+  @SubscribeMessage('batch')
+  async batch(
+    @ConnectedSocket() client: IngestSocket,
+    @MessageBody(LogBatchPipe) batch: CheckedBatch,
+  ): Promise<string> {
+    if (batch.entries.length > 0) await this.ingest.store(batch.entries, client.principal);
+    return batchAck(batch.seq, batch.entries.length, batch.rejected);
+  }
+
+  @SubscribeMessage('subscribe')
+  @RequireScope('read')
+  subscribe(): never {
+    throw new DomainError(501, 'live tail is not available on this version yet');
+  }
+
+  @SubscribeMessage('unsubscribe')
+  @RequireScope('read')
+  unsubscribe(): never {
+    throw new DomainError(501, 'live tail is not available on this version yet');
+  }
+}

@@ -1,0 +1,29 @@
+import type { FieldError } from '../common/domain.error.js';
+
+/**
+ * Encoders of the server's frames (SPEC §3). Replies travel as strings so the hot path can send a
+ * pre-encoded ack and the reply queue never has to know what a reply means.
+ */
+export const ACK_ONE = '{"event":"ack","data":{"accepted":1}}';
+
+export interface Rejection {
+  index: number;
+  errors: readonly FieldError[];
+}
+
+export function batchAck(
+  seq: number | undefined,
+  accepted: number,
+  rejected: readonly Rejection[],
+): string {
+  return JSON.stringify({ event: 'ack', data: { seq, accepted, rejected } });
+}
+
+export function errorFrame(
+  status: number,
+  message: string,
+  errors?: readonly FieldError[],
+): string {
+  const data = errors && errors.length > 0 ? { status, message, errors } : { status, message };
+  return JSON.stringify({ event: 'error', data });
+}

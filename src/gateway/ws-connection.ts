@@ -1,0 +1,183 @@
+import type { Socket } from 'node:net';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import type { RawData, WebSocket } from 'ws';
+import type { Principal } from '../auth/principal.js';
+import { errorFrame } from './wire.js';
+
+/** A ws socket of the ingest gateway: what the guard and the exception filter read from it. */
+export type IngestSocket = WebSocket & { principal: Principal; connection: WsConnection };
+
+export interface ConnectionLimits {
+  /** Unanswered frames after which the socket stops being read (SPEC §3 backpressure). */
+  maxInflight: number;
+  /** Bytes of replies queued in user space after which the socket stops being read. */
+  maxQueuedReplyBytes: number;
+}
+
+/** Slot states of the reply queue besides a reply string. */
+const PENDING = 0;
+const NO_REPLY = 1;
+type Slot = string | typeof PENDING | typeof NO_REPLY;
+
+const MALFORMED = errorFrame(400, 'malformed JSON');
+const NOT_AN_OBJECT = errorFrame(400, 'a frame must be a JSON object {"event": ..., "data": ...}');
+const BINARY = errorFrame(400, 'binary frames are not supported: send JSON text frames');
+const INTERNAL = errorFrame(500, 'internal error');
+
+/** Sockets corked during this tick: uncorked together once the tick's replies are all queued. */
+const corked: WsConnection[] = [];
+function uncorkAll(): void {
+  for (const connection of corked) connection.uncork();
+  corked.length = 0;
+}
+
+/**
+ * One client connection: it owns the dispatch of its frames to the gateway's Nest handlers and
+ * sends their replies strictly in arrival order, whatever order the handlers finish in (the stock
+ * WsAdapter replies as handlers finish, so an error can overtake an earlier ack).
+ *
+ * Every frame takes a slot in `slots` when it arrives; a handler's result (or the exception
+ * filter, for a thrown error) fills the slot; replies leave from the head while the head is filled.
+ */
+export class WsConnection {
+  private readonly slots: Slot[] = [];
+  /** Sequence number of slots[0]. */
+  private head = 0;
+  private handlers: MessageMappingProperties[] = [];
+  private paused = false;
+  private closed = false;
+  private isCorked = false;
+  /** Set at shutdown: frames already received are answered, no further frame is read. */
+  private stopped = false;
+  missedPongs = 0;
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly socket: Socket,
+    readonly principal: Principal,
+    private readonly limits: ConnectionLimits,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    socket.on('drain', () => this.maybeResume());
+    ws.once('close', () => {
+      this.closed = true;
+    });
+  }
+
+  /** Frames received and not yet answered. */
+  get inflight(): number {
+    return this.slots.length;
+  }
+
+  listen(handlers: MessageMappingProperties[]): void {
+    this.handlers = handlers;
+    this.ws.on('message', onMessage);
+  }
+
+  /** Hot path: one frame in, one slot reserved, the handler called; the reply leaves in order. */
+  receive(data: RawData, isBinary: boolean): void {
+    const seq = this.head + this.slots.length;
+    this.slots.push(PENDING);
+    if (
+      this.slots.length >= this.limits.maxInflight ||
+      this.socket.writableLength > this.limits.maxQueuedReplyBytes
+    ) {
+      this.pause();
+    }
+    if (isBinary) return this.settle(seq, BINARY);
+    let frame: unknown;
+    try {
+      frame = JSON.parse(data as unknown as string);
+    } catch {
+      return this.settle(seq, MALFORMED);
+    }
+    if (frame === null || typeof frame !== 'object' || Array.isArray(frame)) {
+      return this.settle(seq, NOT_AN_OBJECT);
+    }
+    const { event, data: payload } = frame as { event?: unknown; data?: unknown };
+    const handler = this.handlerFor(event);
+    if (!handler) return this.settle(seq, unknownEvent(event));
+    // The frame's sequence number rides in the argument slot the stock adapter uses for the event
+    // name, so that the exception filter can answer in this frame's slot (see WsExceptionFilter).
+    (handler.callback(payload, seq) as Promise<unknown>).then(
+      (result) => this.settle(seq, result),
+      (error: unknown) => {
+        this.onError(error);
+        this.settle(seq, INTERNAL);
+      },
+    );
+  }
+
+  /**
+   * Fills the slot of frame `seq` with its reply: a string frame, or nothing. The first value wins:
+   * the exception filter answers before the handler's promise settles with `undefined`.
+   */
+  settle(seq: number, reply: unknown): void {
+    const i = seq - this.head;
+    if (i < 0 || i >= this.slots.length || this.slots[i] !== PENDING) return;
+    this.slots[i] =
+      typeof reply === 'string' ? reply : reply == null ? NO_REPLY : JSON.stringify(reply);
+    if (i === 0) this.flush();
+  }
+
+  /** Stops reading for good (shutdown): frames already received still get their replies. */
+  stopReading(): void {
+    this.stopped = true;
+    this.pause();
+  }
+
+  uncork(): void {
+    this.isCorked = false;
+    this.socket.uncork();
+    this.maybeResume();
+  }
+
+  private flush(): void {
+    const slots = this.slots;
+    let n = 0;
+    while (n < slots.length && slots[n] !== PENDING) {
+      const reply = slots[n++];
+      if (typeof reply === 'string' && !this.closed) this.send(reply);
+    }
+    slots.splice(0, n);
+    this.head += n;
+    this.maybeResume();
+  }
+
+  private send(reply: string): void {
+    if (!this.isCorked) {
+      this.isCorked = true;
+      this.socket.cork();
+      if (corked.push(this) === 1) process.nextTick(uncorkAll);
+    }
+    this.ws.send(reply);
+  }
+
+  private pause(): void {
+    if (this.paused || this.closed) return;
+    this.paused = true;
+    this.ws.pause();
+  }
+
+  private maybeResume(): void {
+    if (!this.paused || this.stopped || this.closed) return;
+    if (this.slots.length > this.limits.maxInflight >> 1) return;
+    if (this.socket.writableLength > this.limits.maxQueuedReplyBytes) return;
+    this.paused = false;
+    this.ws.resume();
+  }
+
+  private handlerFor(event: unknown): MessageMappingProperties | undefined {
+    for (const handler of this.handlers) if (handler.message === event) return handler;
+    return undefined;
+  }
+}
+
+function unknownEvent(event: unknown): string {
+  return errorFrame(400, `unknown event: ${String(event).slice(0, 64)}`);
+}
+
+/** Shared by every socket (`this` is the socket), so a connection costs no listener closure. */
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  (this as IngestSocket).connection.receive(data, isBinary);
+}

@@ -1,0 +1,33 @@
+import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { WsException } from '@nestjs/websockets';
+import { DomainError } from '../common/domain.error.js';
+import type { IngestSocket } from './ws-connection.js';
+import { errorFrame } from './wire.js';
+
+/** Where WsConnection passes a frame's sequence number in a handler's arguments. */
+const FRAME_SEQ_ARG = 2;
+
+/**
+ * The one place a gateway error becomes a wire `error` frame (SPEC §3). It answers in the slot
+ * of the frame that failed, so the error leaves after the replies of every earlier frame; the
+ * socket stays open.
+ */
+@Catch()
+export class WsExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(WsExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const client = host.switchToWs().getClient<IngestSocket>();
+    const seq = host.getArgByIndex<number>(FRAME_SEQ_ARG);
+    client.connection.settle(seq, this.toFrame(exception));
+  }
+
+  private toFrame(exception: unknown): string {
+    if (exception instanceof DomainError) {
+      return errorFrame(exception.status, exception.message, exception.errors);
+    }
+    if (exception instanceof WsException) return errorFrame(403, String(exception.message));
+    this.logger.error({ err: exception }, 'unexpected error in a gateway handler');
+    return errorFrame(500, 'internal error');
+  }
+}

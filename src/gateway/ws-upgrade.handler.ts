@@ -1,0 +1,112 @@
+import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { Logger } from '@nestjs/common';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { extractApiKey } from '../auth/api-key.extractor.js';
+import type { ApiKeyResolver } from '../auth/api-key.resolver.js';
+import type { Principal } from '../auth/principal.js';
+import { DomainError } from '../common/domain.error.js';
+import type { EnvDto } from '../config/env.dto.js';
+import type { LifecycleState } from '../lifecycle/lifecycle.state.js';
+import type { ConnectionRegistry } from './connection.registry.js';
+import { WsConnection, type IngestSocket } from './ws-connection.js';
+
+/** Replies queued in user space per connection before it stops being read. */
+const MAX_QUEUED_REPLY_BYTES = 1 << 20;
+
+/**
+ * Decides every WebSocket upgrade before anything is upgraded (SPEC §2, §3): wrong path 404,
+ * shutting down or full 503, missing/unknown/ambiguous key 401, session store down 503. Only an
+ * authenticated request becomes a socket, which then carries its principal and connection.
+ */
+export class WsUpgradeHandler {
+  private readonly logger = new Logger('WsUpgrade');
+  private handshakes = 0;
+
+  constructor(
+    private readonly wss: WebSocketServer,
+    private readonly env: EnvDto,
+    private readonly resolver: ApiKeyResolver,
+    private readonly registry: ConnectionRegistry,
+    private readonly lifecycle: LifecycleState,
+  ) {}
+
+  readonly onUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
+    socket.on('error', () => socket.destroy());
+    this.upgrade(req, socket, head).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'upgrade failed');
+      refuse(socket, 500);
+    });
+  };
+
+  private async upgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
+    if (pathOf(req.url) !== this.env.WS_PATH) return refuse(socket, 404);
+    if (!this.canAccept()) return refuse(socket, 503);
+    const key = extractApiKey(req);
+    if (key === null) return refuse(socket, 401);
+    const ip = socket.remoteAddress ?? '';
+    this.handshakes++;
+    let principal: Principal;
+    try {
+      principal = await this.resolver.resolve(key, ip);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      this.logger.debug(`handshake refused (${error.status}): ${error.message}`);
+      return refuse(socket, error.status);
+    } finally {
+      this.handshakes--;
+    }
+    if (socket.destroyed) return;
+    if (!this.canAccept()) return refuse(socket, 503);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const client = ws as IngestSocket;
+      const limits = {
+        maxInflight: this.env.WS_MAX_INFLIGHT,
+        maxQueuedReplyBytes: MAX_QUEUED_REPLY_BYTES,
+      };
+      client.principal = principal;
+      client.connection = new WsConnection(ws, socket, principal, limits, this.onHandlerError);
+      client.on('pong', onPong);
+      client.on('error', onSocketError);
+      this.registry.add(client.connection);
+      this.wss.emit('connection', client, req);
+    });
+  }
+
+  private canAccept(): boolean {
+    return (
+      !this.lifecycle.draining && this.registry.size + this.handshakes < this.env.WS_MAX_CONNECTIONS
+    );
+  }
+
+  private readonly onHandlerError = (error: unknown): void => {
+    this.logger.error({ err: error }, 'gateway handler failed');
+  };
+}
+
+function pathOf(url = '/'): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+function refuse(socket: Socket, status: number): void {
+  if (socket.destroyed) return;
+  const body = JSON.stringify({ status, message: STATUS_CODES[status] ?? 'error' });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function onPong(this: WebSocket): void {
+  (this as IngestSocket).connection.missedPongs = 0;
+}
+
+const socketLogger = new Logger('WsConnection');
+
+/** Protocol errors (bad UTF-8, oversized frames): ws has already closed with 1007/1009. */
+function onSocketError(this: WebSocket, error: Error): void {
+  const { keyId } = (this as IngestSocket).principal;
+  socketLogger.debug(`connection of key ${keyId} closed: ${error.message}`);
+}

@@ -1,0 +1,34 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { DomainError } from '../common/domain.error.js';
+import type { LogEntryDto } from '../contract/log-entry.dto.js';
+import { serializeEntry } from '../contract/serialize-entry.util.js';
+import { StorageService } from '../storage/storage.service.js';
+import { receivedAt } from './received-at.util.js';
+
+/**
+ * Enrich and store: the step between a validated entry and its ack, shared by every way in.
+ * Entries are stamped with the connection's session and serialized once, here; the storage
+ * service then writes every call of the same event-loop turn in one group.
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger(IngestService.name);
+
+  constructor(private readonly storage: StorageService) {}
+
+  /** Resolves once every entry is stored; rejects with a 503 DomainError when none may be acked. */
+  async store(entries: readonly LogEntryDto[], principal: Principal): Promise<void> {
+    const at = receivedAt();
+    const lines = new Array<string>(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      lines[i] = serializeEntry(entries[i], at, principal.sessionJson);
+    }
+    try {
+      await this.storage.store(at.slice(0, 10), lines);
+    } catch (error) {
+      this.logger.error({ err: error }, `storage write of ${lines.length} entries failed`);
+      throw new DomainError(503, 'storage unavailable: entries were not stored');
+    }
+  }
+}

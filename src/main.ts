@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { InvalidConfigError } from './config/app.config.js';
+import { EnvDto } from './config/env.dto.js';
+import { IngestWsAdapter } from './gateway/ingest-ws.adapter.js';
+import { LifecycleState } from './lifecycle/lifecycle.state.js';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bufferLogs: true,
+    abortOnError: false,
+    forceCloseConnections: true,
+  });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.useWebSocketAdapter(new IngestWsAdapter(app));
+  const env = app.get(EnvDto);
+  handleSignals(app, env, logger);
+  await app.listen(env.PORT, env.HOST);
+  logger.log(
+    `listening on ${env.HOST}:${env.PORT}, WebSocket ${env.WS_PATH}, storage ${env.STORAGE.join(',')}`,
+  );
+}
+
+/**
+ * SPEC §7, in the order of app.close(): readiness 503 and upgrades refused at once; each
+ * connection answers what it received and is closed with 1012 (ConnectionRegistry); storage is
+ * flushed and closed; exit 0. Nest's own shutdown hooks would re-raise the signal and exit 143.
+ */
+function handleSignals(app: NestExpressApplication, env: EnvDto, logger: Logger): void {
+  const shutdown = (signal: string) => {
+    logger.log(`${signal}: draining`);
+    app.get(LifecycleState).beginDrain();
+    setTimeout(() => {
+      logger.error(`shutdown took longer than SHUTDOWN_TIMEOUT_MS=${env.SHUTDOWN_TIMEOUT_MS}`);
+      process.exit(1);
+    }, env.SHUTDOWN_TIMEOUT_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+bootstrap().catch((error: unknown) => {
+  // Config errors are the operator's to fix: one clear line, no stack.
+  const message =
+    error instanceof InvalidConfigError ? error.message : String((error as Error)?.stack ?? error);
+  process.stderr.write(`logger-service failed to start: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JsonlFileSink } from './jsonl-file.sink.js';
+
+describe(JsonlFileSink.name, () => {
+  let root: string;
+  let dir: string;
+  let sink: JsonlFileSink;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'jsonl-file-sink-'));
+    dir = join(root, 'nested', 'logs');
+    sink = new JsonlFileSink(dir);
+  });
+
+  afterEach(async () => {
+    await sink.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const read = (day: string) => readFileSync(join(dir, `${day}.jsonl`), 'utf8');
+
+  it('creates the directory and writes the exact lines to the day file', async () => {
+    // Arrange
+    const lines = ['{"a":1}', '{"b":"é"}'];
+
+    // Act
+    await sink.write('2026-01-21', lines);
+
+    // Assert
+    expect(read('2026-01-21')).toBe('{"a":1}\n{"b":"é"}\n');
+  });
+
+  it('appends across calls, keeping what was there before', async () => {
+    // Arrange
+    writeFileSync(join(dir, '2026-01-21.jsonl'), '{"old":0}\n');
+
+    // Act
+    await sink.write('2026-01-21', ['{"a":1}']);
+    await sink.write('2026-01-21', ['{"b":2}', '{"c":3}']);
+
+    // Assert
+    expect(read('2026-01-21')).toBe('{"old":0}\n{"a":1}\n{"b":2}\n{"c":3}\n');
+  });
+
+  it('switches to the file of the new day', async () => {
+    // Act
+    await sink.write('2026-01-21', ['{"a":1}']);
+    await sink.write('2026-01-22', ['{"b":2}']);
+
+    // Assert
+    expect(readdirSync(dir).sort()).toEqual(['2026-01-21.jsonl', '2026-01-22.jsonl']);
+    expect(read('2026-01-21')).toBe('{"a":1}\n');
+    expect(read('2026-01-22')).toBe('{"b":2}\n');
+  });
+
+  it('refuses a day that is not YYYY-MM-DD', async () => {
+    await expect(sink.write('../escape', ['{}'])).rejects.toThrow(/invalid day/);
+  });
+
+  it('check() passes for a writable directory', async () => {
+    await expect(sink.check()).resolves.toBeUndefined();
+  });
+
+  it('check() fails once the directory is gone', async () => {
+    // Arrange: tests run as root, so make the path unusable rather than chmod it.
+    rmSync(join(root, 'nested'), { recursive: true });
+    writeFileSync(join(root, 'nested'), 'a regular file');
+
+    // Act / Assert
+    await expect(sink.check()).rejects.toThrow(/ENOTDIR|ENOENT/);
+  });
+
+  it('throws at construction when the directory cannot be created', () => {
+    // Arrange
+    const file = join(root, 'file');
+    writeFileSync(file, '');
+
+    // Act / Assert
+    expect(() => new JsonlFileSink(join(file, 'logs'))).toThrow(/ENOTDIR|EEXIST/);
+  });
+
+  it('rejects writes after close()', async () => {
+    // Act
+    await sink.close();
+
+    // Assert
+    await expect(sink.write('2026-01-21', ['{}'])).rejects.toThrow(/closed/);
+  });
+});
