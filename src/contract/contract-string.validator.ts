@@ -34,7 +34,7 @@ export function IsContractString(
 }
 
 /** Names the actual problem: a client fixes a lone surrogate differently from a long string. */
-export function contractStringMessage(args?: ValidationArguments): string {
+function contractStringMessage(args?: ValidationArguments): string {
   const [min, max] = (args?.constraints ?? [0, 0]) as [number, number];
   const value = args?.value;
   if (typeof value === 'string' && hasLengthWithin(value, min, max)) {

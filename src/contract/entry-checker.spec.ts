@@ -27,6 +27,10 @@ class Sample {
 
   @IsContractString(2, 4, { message: (args) => `${args.property} rejected` })
   code: string;
+
+  @IsOptional()
+  @IsIn(['x'], { message: '$value is not $constraint1 ($property)' })
+  label?: string;
 }
 
 class WithMatches {
@@ -58,6 +62,8 @@ describe(compileEntryChecker.name, () => {
     [{ kind: 'a', count: 9, code: '😀' }],
     [{ kind: 'b', count: 4.5, code: 'ab\u0000' }],
     [{ kind: null, count: '5', code: 5 }],
+    [{ kind: 'a', code: 'ab', label: 'y$&$$$property' }],
+    [{ kind: 'a', code: 'ab', label: 17 }],
   ])('gives the messages class-validator gives for %j', (value) => {
     // Arrange
     const check = compileEntryChecker(Sample);

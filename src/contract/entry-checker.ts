@@ -71,33 +71,45 @@ const TESTS: Readonly<Record<string, (constraints: readonly unknown[]) => Test>>
  * @throws Error naming the constraint and field when a rule cannot be compiled.
  */
 export function compileEntryChecker(target: DecoratedClass = LogEntryDto): EntryChecker {
-  const plans = planFields(target);
-  return (value) => {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      return [{ field: 'entry', message: NOT_AN_OBJECT }];
-    }
-    return checkFields(plans, value as Record<string, unknown>);
-  };
+  return generateChecker(planFields(target));
 }
 
-/** The checker of SPEC §1's LogEntry. */
-export const checkEntry: EntryChecker = compileEntryChecker();
+function notAnObject(): FieldError[] {
+  return [{ field: 'entry', message: NOT_AN_OBJECT }];
+}
 
-function checkFields(plans: readonly FieldPlan[], entry: Record<string, unknown>) {
-  let errors: FieldError[] | null = null;
-  for (let i = 0; i < plans.length; i++) {
-    const plan = plans[i];
-    const value = entry[plan.property];
-    if (plan.optional && (value === undefined || value === null)) continue;
-    const rules = plan.rules;
-    for (let j = 0; j < rules.length; j++) {
-      if (!rules[j].test(value)) {
-        (errors ??= []).push(rules[j].fail(value, entry));
-        break;
-      }
-    }
-  }
+/**
+ * Emits straight-line code, one block per field, so that V8 sees named property loads and one
+ * target per call site, and inlines the tests: ~220-270 ns per typical entry, against ~330 ns
+ * for a loop over the same plans and ~190 ns for the bench's hand-written validateEntry (which
+ * checks neither Unicode nor the int32 range). The source holds only JSON-quoted property names
+ * and indices; the tests and messages are passed in as functions, never as text.
+ */
+function generateChecker(plans: readonly FieldPlan[]): EntryChecker {
+  const source = `return function checkEntry(entry) {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return notAnObject();
+  let errors = null;
+  let value;
+${plans.map(fieldSource).join('\n')}
   return errors;
+};`;
+  const tests = plans.map((plan) => plan.rules.map((rule) => rule.test));
+  const fails = plans.map((plan) => plan.rules.map((rule) => rule.fail));
+  const build = new Function('tests', 'fails', 'notAnObject', source);
+  return build(tests, fails, notAnObject) as EntryChecker;
+}
+
+/** Rules in order, stopping at the first failure; none when optional and absent. */
+function fieldSource(plan: FieldPlan, i: number): string {
+  const rules = plan.rules.map(
+    (_, j) =>
+      `if (!tests[${i}][${j}](value)) (errors ??= []).push(fails[${i}][${j}](value, entry));`,
+  );
+  const checks = rules.join('\n    else ');
+  const load = `  value = entry[${JSON.stringify(plan.property)}];`;
+  return plan.optional
+    ? `${load}\n  if (value !== undefined && value !== null) {\n    ${checks}\n  }`
+    : `${load}\n  ${checks}`;
 }
 
 /** Properties in class-validator's order: the order their first decorator registered. */
@@ -136,23 +148,31 @@ function compileRule(target: DecoratedClass, metadata: Metadata): Rule {
   const constraint = constraints[0];
   const makeTest = constraint && !constraint.async && TESTS[constraint.name ?? metadata.name];
   if (constraints.length !== 1 || !makeTest) throw cannotCompile(metadata, constraint?.name);
-  const test = makeTest(metadata.constraints ?? []);
   const field = metadata.propertyName;
+  const argsFor = (value: unknown, entry: object): ValidationArguments => ({
+    targetName: target.name,
+    property: field,
+    object: entry,
+    value,
+    constraints: metadata.constraints,
+  });
+  // class-validator prefers the decorator's `message`, else the constraint's default one.
+  const { message } = metadata;
+  if (typeof message === 'string' && message !== '' && !message.includes('$value')) {
+    const text = validationMessage(message, argsFor(undefined, {}));
+    return { test: makeTest(metadata.constraints ?? []), fail: () => ({ field, message: text }) };
+  }
   const fail = (value: unknown, entry: object): FieldError => {
-    const args: ValidationArguments = {
-      targetName: target.name,
-      property: field,
-      object: entry,
-      value,
-      constraints: metadata.constraints,
-    };
-    // class-validator prefers the decorator's `message`, else the constraint's default one.
-    const source = metadata.message || constraint.instance.defaultMessage?.(args);
+    const args = argsFor(value, entry);
+    const source = message || constraint.instance.defaultMessage?.(args);
     return { field, message: validationMessage(source, args) };
   };
-  return { test, fail };
+  return { test: makeTest(metadata.constraints ?? []), fail };
 }
 
 function cannotCompile(metadata: Metadata, name = metadata.name ?? metadata.type): Error {
   return new Error(`cannot compile constraint ${name} of field ${metadata.propertyName}`);
 }
+
+/** The checker of SPEC §1's LogEntry; last, so that every constant above is initialised. */
+export const checkEntry: EntryChecker = compileEntryChecker();

@@ -4,24 +4,25 @@ import type { ValidationArguments } from 'class-validator';
 export type MessageSource = string | ((args: ValidationArguments) => string) | undefined;
 
 /**
- * The text class-validator 0.15 produces for a failed constraint: the metadata's own message,
- * else the constraint's default, with `$constraintN`, `$value`, `$property` and `$target`
- * replaced. A copy of its internal `ValidationUtils.replaceMessageSpecialTokens`, which the
- * package does not export; the table in log-entry.dto.spec.ts checks that both agree.
+ * The text class-validator 0.15 produces for a failed constraint, given the metadata's own
+ * message or else the constraint's default: `$constraintN`, `$value`, `$property` and `$target`
+ * replaced in that order. Mirrors its internal `ValidationUtils.replaceMessageSpecialTokens`,
+ * which the package does not export (`replaceAll` with a string is its `RegExp(..., 'g')`);
+ * log-entry.dto.spec.ts and entry-checker.spec.ts check that both agree.
  */
 export function validationMessage(source: MessageSource, args: ValidationArguments): string {
   let text = typeof source === 'function' ? source(args) : source;
   if (!text) return '';
+  if (text.indexOf('$') === -1) return text;
   const constraints: unknown[] = Array.isArray(args.constraints) ? args.constraints : [];
   for (let i = 0; i < constraints.length; i++) {
-    const token = new RegExp(`\\$constraint${i + 1}`, 'g');
-    text = text.replace(token, constraintToString(constraints[i]));
+    text = text.replaceAll(`$constraint${i + 1}`, constraintToString(constraints[i]));
   }
   const value: unknown = args.value;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-    text = text.replace(/\$value/g, String(value));
+    text = text.replaceAll('$value', String(value));
   }
-  return text.replace(/\$property/g, args.property).replace(/\$target/g, args.targetName);
+  return text.replaceAll('$property', args.property).replaceAll('$target', args.targetName);
 }
 
 function constraintToString(constraint: unknown): string {

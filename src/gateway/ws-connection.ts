@@ -12,6 +12,8 @@ export interface ConnectionLimits {
   maxInflight: number;
   /** Bytes of replies queued in user space after which the socket stops being read. */
   maxQueuedReplyBytes: number;
+  /** Parse binary frames as JSON instead of refusing them (WS_BINARY_FRAMES=json). */
+  binaryAsJson: boolean;
 }
 
 /** Slot states of the reply queue besides a reply string. */
@@ -84,7 +86,7 @@ export class WsConnection {
     ) {
       this.pause();
     }
-    if (isBinary) return this.settle(seq, BINARY);
+    if (isBinary && !this.limits.binaryAsJson) return this.settle(seq, BINARY);
     let frame: unknown;
     try {
       frame = JSON.parse(data as unknown as string);

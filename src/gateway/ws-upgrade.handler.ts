@@ -10,7 +10,7 @@ import { DomainError } from '../common/domain.error.js';
 import type { EnvDto } from '../config/env.dto.js';
 import type { LifecycleState } from '../lifecycle/lifecycle.state.js';
 import type { ConnectionRegistry } from './connection.registry.js';
-import { WsConnection, type IngestSocket } from './ws-connection.js';
+import { WsConnection, type ConnectionLimits, type IngestSocket } from './ws-connection.js';
 
 /** Replies queued in user space per connection before it stops being read. */
 const MAX_QUEUED_REPLY_BYTES = 1 << 20;
@@ -23,6 +23,7 @@ const MAX_QUEUED_REPLY_BYTES = 1 << 20;
 export class WsUpgradeHandler {
   private readonly logger = new Logger('WsUpgrade');
   private handshakes = 0;
+  private readonly limits: ConnectionLimits;
 
   constructor(
     private readonly wss: WebSocketServer,
@@ -30,7 +31,13 @@ export class WsUpgradeHandler {
     private readonly resolver: ApiKeyResolver,
     private readonly registry: ConnectionRegistry,
     private readonly lifecycle: LifecycleState,
-  ) {}
+  ) {
+    this.limits = {
+      maxInflight: env.WS_MAX_INFLIGHT,
+      maxQueuedReplyBytes: MAX_QUEUED_REPLY_BYTES,
+      binaryAsJson: env.WS_BINARY_FRAMES === 'json',
+    };
+  }
 
   readonly onUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
@@ -61,12 +68,8 @@ export class WsUpgradeHandler {
     if (!this.canAccept()) return refuse(socket, 503);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const client = ws as IngestSocket;
-      const limits = {
-        maxInflight: this.env.WS_MAX_INFLIGHT,
-        maxQueuedReplyBytes: MAX_QUEUED_REPLY_BYTES,
-      };
       client.principal = principal;
-      client.connection = new WsConnection(ws, socket, principal, limits, this.onHandlerError);
+      client.connection = new WsConnection(ws, socket, principal, this.limits, this.onHandlerError);
       client.on('pong', onPong);
       client.on('error', onSocketError);
       this.registry.add(client.connection);
