@@ -3,16 +3,12 @@ import type { ActiveSession } from '../contract/log-entry.dto.js';
 /** What a key allows (SPEC §2): every key may ingest; reader keys may also tail and query. */
 export type Scope = 'ingest' | 'read';
 
-/**
- * Who is on the other end of a connection, resolved once at the handshake. The session is
- * serialized here, once, so that stamping it onto every entry costs a string concatenation.
- */
+/** Who is on the other end of a connection, resolved once at the handshake. */
 export interface Principal {
   /** Key name (static keys) or session user (session keys). */
   readonly name: string;
   readonly scopes: readonly Scope[];
   readonly session: ActiveSession;
-  readonly sessionJson: string;
   /** First 8 hex chars of sha256(key): the only form of a key that may appear in logs. */
   readonly keyId: string;
 }
@@ -23,5 +19,5 @@ export function createPrincipal(
   session: ActiveSession,
   keyId: string,
 ): Principal {
-  return { name, scopes, session, sessionJson: JSON.stringify(session), keyId };
+  return { name, scopes, session, keyId };
 }

@@ -3,7 +3,6 @@ import { serializeEntry } from './serialize-entry.util.js';
 
 const RECEIVED_AT = '2026-01-21T10:30:00.123Z';
 const SESSION = { user: 'alice', timestamp: '2026-01-21T10:00:00Z', ipaddress: '10.1.2.3' };
-const SESSION_JSON = JSON.stringify(SESSION);
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 const MINIMAL = {
@@ -22,8 +21,7 @@ const FULL = {
   errorMessage: 'bad "quote"\n\u2028 😀',
 };
 
-const serialize = (entry: object) =>
-  serializeEntry(entry as LogEntryDto, RECEIVED_AT, SESSION_JSON);
+const serialize = (entry: object) => serializeEntry(entry as LogEntryDto, RECEIVED_AT, SESSION);
 
 describe(serializeEntry.name, () => {
   it('writes every contract field in contract order, session last', () => {
@@ -70,7 +68,7 @@ describe(serializeEntry.name, () => {
     expect(kept.errorMessage).toBe('');
   });
 
-  it('drops unknown fields and a client activeSession, splicing the session verbatim', () => {
+  it('drops unknown fields and a client activeSession, and stamps the server session', () => {
     // Arrange
     const entry = { ...MINIMAL, url: 'https://x', activeSession: { user: 'mallory' } };
 
@@ -78,7 +76,7 @@ describe(serializeEntry.name, () => {
     const json = serialize(entry);
 
     // Assert
-    expect(json.endsWith(`,"activeSession":${SESSION_JSON}}`)).toBe(true);
+    expect(json.endsWith(`,"activeSession":${JSON.stringify(SESSION)}}`)).toBe(true);
     expect(JSON.parse(json)).not.toHaveProperty('url');
     expect(JSON.parse(json).activeSession).toEqual(SESSION);
     expect(json).not.toContain('\n');

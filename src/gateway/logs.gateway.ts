@@ -13,14 +13,15 @@ import type { LogEntryDto } from '../contract/log-entry.dto.js';
 import { LogEntryPipe } from '../contract/log-entry.pipe.js';
 import { IngestService } from '../ingest/ingest.service.js';
 import { WsExceptionFilter } from './ws-exception.filter.js';
+import { PendingReply } from './pending-reply.js';
 import type { IngestSocket } from './ws-connection.js';
 import { ACK_ONE, batchAck } from './wire.js';
 
 /**
  * The hot path of SPEC §3, top to bottom: a frame's body is validated by its pipe, enriched and
  * stored by IngestService (grouped with every other frame of the same event-loop turn), and the
- * ack returned only once the write has returned. IngestWsAdapter serves this gateway on WS_PATH
- * and answers each connection's frames in arrival order.
+ * ack is sent only once that write has returned (PendingReply). IngestWsAdapter serves this
+ * gateway on WS_PATH and answers each connection's frames in arrival order.
  */
 @WebSocketGateway()
 @UseGuards(ApiKeyGuard)
@@ -29,21 +30,21 @@ export class LogsGateway {
   constructor(private readonly ingest: IngestService) {}
 
   @SubscribeMessage('log')
-  async log(
+  log(
     @ConnectedSocket() client: IngestSocket,
     @MessageBody(LogEntryPipe) entry: LogEntryDto,
-  ): Promise<string> {
-    await this.ingest.store([entry], client.principal);
-    return ACK_ONE;
+  ): PendingReply {
+    return new PendingReply(this.ingest.store([entry], client.principal), ACK_ONE);
   }
 
   @SubscribeMessage('batch')
-  async batch(
+  batch(
     @ConnectedSocket() client: IngestSocket,
     @MessageBody(LogBatchPipe) batch: CheckedBatch,
-  ): Promise<string> {
-    if (batch.entries.length > 0) await this.ingest.store(batch.entries, client.principal);
-    return batchAck(batch.seq, batch.entries.length, batch.rejected);
+  ): PendingReply | string {
+    const ack = batchAck(batch.seq, batch.entries.length, batch.rejected);
+    if (batch.entries.length === 0) return ack;
+    return new PendingReply(this.ingest.store(batch.entries, client.principal), ack);
   }
 
   @SubscribeMessage('subscribe')

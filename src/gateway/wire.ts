@@ -1,4 +1,5 @@
-import type { FieldError } from '../common/domain.error.js';
+import { WsException } from '@nestjs/websockets';
+import { DomainError, type FieldError } from '../common/domain.error.js';
 
 /**
  * Encoders of the server's frames (SPEC §3). Replies travel as strings so the hot path can send a
@@ -26,4 +27,14 @@ export function errorFrame(
 ): string {
   const data = errors && errors.length > 0 ? { status, message, errors } : { status, message };
   return JSON.stringify({ event: 'error', data });
+}
+
+/** The error frame of an exception the client should hear about; undefined for a defect. */
+export function errorFrameOf(exception: unknown): string | undefined {
+  if (exception instanceof DomainError) {
+    return errorFrame(exception.status, exception.message, exception.errors);
+  }
+  // Nest's own rejection, e.g. a guard returning false.
+  if (exception instanceof WsException) return errorFrame(403, String(exception.message));
+  return undefined;
 }

@@ -2,7 +2,8 @@ import type { Socket } from 'node:net';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { RawData, WebSocket } from 'ws';
 import type { Principal } from '../auth/principal.js';
-import { errorFrame } from './wire.js';
+import { PendingReply } from './pending-reply.js';
+import { errorFrame, errorFrameOf } from './wire.js';
 
 /** A ws socket of the ingest gateway: what the guard and the exception filter read from it. */
 export type IngestSocket = WebSocket & { principal: Principal; connection: WsConnection };
@@ -102,12 +103,23 @@ export class WsConnection {
     // The frame's sequence number rides in the argument slot the stock adapter uses for the event
     // name, so that the exception filter can answer in this frame's slot (see WsExceptionFilter).
     (handler.callback(payload, seq) as Promise<unknown>).then(
-      (result) => this.settle(seq, result),
-      (error: unknown) => {
-        this.onError(error);
-        this.settle(seq, INTERNAL);
-      },
+      (result) =>
+        result instanceof PendingReply ? this.await(seq, result) : this.settle(seq, result),
+      (error: unknown) => this.fail(seq, error),
     );
+  }
+
+  private await(seq: number, pending: PendingReply): void {
+    pending.stored.then(
+      () => this.settle(seq, pending.reply),
+      (error: unknown) => this.fail(seq, error),
+    );
+  }
+
+  private fail(seq: number, error: unknown): void {
+    const frame = errorFrameOf(error);
+    if (frame === undefined) this.onError(error);
+    this.settle(seq, frame ?? INTERNAL);
   }
 
   /**

@@ -1,8 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { WsException } from '@nestjs/websockets';
-import { DomainError } from '../common/domain.error.js';
 import type { IngestSocket } from './ws-connection.js';
-import { errorFrame } from './wire.js';
+import { errorFrame, errorFrameOf } from './wire.js';
 
 /** Where WsConnection passes a frame's sequence number in a handler's arguments. */
 const FRAME_SEQ_ARG = 2;
@@ -23,10 +21,8 @@ export class WsExceptionFilter implements ExceptionFilter {
   }
 
   private toFrame(exception: unknown): string {
-    if (exception instanceof DomainError) {
-      return errorFrame(exception.status, exception.message, exception.errors);
-    }
-    if (exception instanceof WsException) return errorFrame(403, String(exception.message));
+    const frame = errorFrameOf(exception);
+    if (frame !== undefined) return frame;
     this.logger.error({ err: exception }, 'unexpected error in a gateway handler');
     return errorFrame(500, 'internal error');
   }

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/domain.error.js';
 import type { LogEntryDto } from '../contract/log-entry.dto.js';
@@ -13,22 +13,23 @@ import { receivedAt } from './received-at.util.js';
  */
 @Injectable()
 export class IngestService {
-  private readonly logger = new Logger(IngestService.name);
-
   constructor(private readonly storage: StorageService) {}
 
-  /** Resolves once every entry is stored; rejects with a 503 DomainError when none may be acked. */
-  async store(entries: readonly LogEntryDto[], principal: Principal): Promise<void> {
+  /**
+   * Serializes the entries now (the caller may drop them at once) and resolves once they are
+   * stored; rejects with a 503 DomainError when none of them may be acked.
+   */
+  store(entries: readonly LogEntryDto[], principal: Principal): Promise<void> {
     const at = receivedAt();
     const lines = new Array<string>(entries.length);
     for (let i = 0; i < entries.length; i++) {
-      lines[i] = serializeEntry(entries[i], at, principal.sessionJson);
+      lines[i] = serializeEntry(entries[i], at, principal.session);
     }
-    try {
-      await this.storage.store(at.slice(0, 10), lines);
-    } catch (error) {
-      this.logger.error({ err: error }, `storage write of ${lines.length} entries failed`);
-      throw new DomainError(503, 'storage unavailable: entries were not stored');
-    }
+    return this.storage.store(at.slice(0, 10), lines).catch(notStored);
   }
+}
+
+/** The storage service has logged the cause once per failed write; the client hears 503. */
+function notStored(): never {
+  throw new DomainError(503, 'storage unavailable: entries were not stored');
 }

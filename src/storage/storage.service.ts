@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { LogSink } from './sinks/log-sink.interface.js';
 import { LOG_SINK } from './storage.constants.js';
 
@@ -28,6 +28,8 @@ export class StorageService implements OnApplicationShutdown {
   private closing: Promise<void> | undefined;
   private stored = 0;
   private writeCount = 0;
+
+  private readonly logger = new Logger(StorageService.name);
 
   constructor(@Inject(LOG_SINK) private readonly sink: LogSink) {}
 
@@ -123,6 +125,10 @@ export class StorageService implements OnApplicationShutdown {
         this.writeCount++;
       } catch (err) {
         error = err ?? new Error('sink.write rejected without a reason');
+        this.logger.error(
+          { err: error },
+          `${this.sink.kind} write of ${group.lines.length} entries failed`,
+        );
       }
     }
     this.inFlight = undefined;
