@@ -4,8 +4,16 @@ import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { RedisModule } from './redis/redis.module.js';
 
 @Module({
-  imports: [AppConfigModule, LifecycleModule, LoggingModule, GatewayModule, HealthModule],
+  imports: [
+    AppConfigModule,
+    LifecycleModule,
+    LoggingModule,
+    RedisModule,
+    GatewayModule,
+    HealthModule,
+  ],
 })
 export class AppModule {}

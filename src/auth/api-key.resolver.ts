@@ -2,18 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain.error.js';
 import { EnvDto } from '../config/env.dto.js';
 import { keyId } from './key-digest.util.js';
-import { createPrincipal, type Principal } from './principal.js';
+import { createPrincipal, type Principal, type Scope } from './principal.js';
+import { SessionRepository } from './session.repository.js';
 import { matchStaticKey, parseStaticKeys, type StaticKey } from './static-keys.js';
+
+const SESSION_SCOPES: readonly Scope[] = ['ingest'];
 
 /**
  * Turns a presented API key into a Principal, in the order of SPEC §2: static service keys, static
- * reader keys, then (when Redis is configured) session keys. Called once per handshake.
+ * reader keys (both work without Redis), then session keys from Redis. Called once per handshake.
  */
 @Injectable()
 export class ApiKeyResolver {
   private readonly staticKeys: readonly StaticKey[];
 
-  constructor(env: EnvDto) {
+  constructor(
+    env: EnvDto,
+    private readonly sessions: SessionRepository,
+  ) {
     this.staticKeys = parseStaticKeys(env.API_KEYS, env.READ_API_KEYS);
   }
 
@@ -24,6 +30,8 @@ export class ApiKeyResolver {
       const session = { user: known.name, timestamp: new Date().toISOString(), ipaddress };
       return createPrincipal(known.name, known.scopes, session, keyId(key));
     }
-    throw new DomainError(401, 'unknown API key');
+    const session = this.sessions.enabled ? await this.sessions.find(key) : null;
+    if (!session) throw new DomainError(401, 'unknown API key');
+    return createPrincipal(session.user, SESSION_SCOPES, session, keyId(key), key);
   }
 }

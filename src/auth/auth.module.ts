@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { ApiKeyResolver } from './api-key.resolver.js';
+import { SessionRepository } from './session.repository.js';
+import { SessionWatcher } from './session.watcher.js';
 
 @Module({
-  providers: [ApiKeyResolver, ApiKeyGuard],
-  exports: [ApiKeyResolver, ApiKeyGuard],
+  providers: [ApiKeyResolver, ApiKeyGuard, SessionRepository, SessionWatcher],
+  exports: [ApiKeyResolver, ApiKeyGuard, SessionWatcher],
 })
 export class AuthModule {}

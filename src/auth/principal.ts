@@ -11,6 +11,8 @@ export interface Principal {
   readonly session: ActiveSession;
   /** First 8 hex chars of sha256(key): the only form of a key that may appear in logs. */
   readonly keyId: string;
+  /** The key of a session principal, kept (in memory only) to recheck the session in Redis. */
+  readonly sessionKey?: string;
 }
 
 export function createPrincipal(
@@ -18,6 +20,7 @@ export function createPrincipal(
   scopes: readonly Scope[],
   session: ActiveSession,
   keyId: string,
+  sessionKey?: string,
 ): Principal {
-  return { name, scopes, session, keyId };
+  return { name, scopes, session, keyId, sessionKey };
 }

@@ -71,7 +71,7 @@ export class ConnectionRegistry implements BeforeApplicationShutdown, OnModuleDe
       (c) =>
         new Promise<void>((resolve) => {
           c.ws.once('close', () => resolve());
-          c.ws.close(code, reason);
+          c.close(code, reason);
         }),
     );
     // A peer that never answers the close handshake is cut off rather than holding up the exit.

@@ -3,6 +3,7 @@ import { AbstractWsAdapter, type MessageMappingProperties } from '@nestjs/websoc
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { ApiKeyResolver } from '../auth/api-key.resolver.js';
+import { SessionWatcher } from '../auth/session.watcher.js';
 import { EnvDto } from '../config/env.dto.js';
 import { LifecycleState } from '../lifecycle/lifecycle.state.js';
 import { ConnectionRegistry } from './connection.registry.js';
@@ -40,6 +41,7 @@ export class IngestWsAdapter extends AbstractWsAdapter {
       this.app.get(ApiKeyResolver),
       this.app.get(ConnectionRegistry),
       this.app.get(LifecycleState),
+      this.app.get(SessionWatcher),
     );
     (this.httpServer as Server).on('upgrade', this.upgradeHandler.onUpgrade);
     return wss;

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { RawData, WebSocket } from 'ws';
 import type { Principal } from '../auth/principal.js';
+import type { Revocable } from '../auth/revocable.js';
 import { PendingReply } from './pending-reply.js';
 import { errorFrame, errorFrameOf } from './wire.js';
 
@@ -26,6 +27,10 @@ const MALFORMED = errorFrame(400, 'malformed JSON');
 const NOT_AN_OBJECT = errorFrame(400, 'a frame must be a JSON object {"event": ..., "data": ...}');
 const BINARY = errorFrame(400, 'binary frames are not supported: send JSON text frames');
 const INTERNAL = errorFrame(500, 'internal error');
+const REVOKED = errorFrame(401, 'session expired or revoked');
+const SHUTTING_DOWN = errorFrame(503, 'shutting down: frame not stored, reconnect');
+/** Close code of SPEC §2 for a session that ended while connected. */
+export const CLOSE_SESSION_REVOKED = 4401;
 
 /** Sockets corked during this tick: uncorked together once the tick's replies are all queued. */
 const corked: WsConnection[] = [];
@@ -42,7 +47,7 @@ function uncorkAll(): void {
  * Every frame takes a slot in `slots` when it arrives; a handler's result (or the exception
  * filter, for a thrown error) fills the slot; replies leave from the head while the head is filled.
  */
-export class WsConnection {
+export class WsConnection implements Revocable {
   private readonly slots: Slot[] = [];
   /** Sequence number of slots[0]. */
   private head = 0;
@@ -52,12 +57,14 @@ export class WsConnection {
   private isCorked = false;
   /** Set at shutdown: frames already received are answered, no further frame is read. */
   private stopped = false;
+  /** The session ended: what was received is answered, then a 401 error, then close 4401. */
+  private revoked = false;
   missedPongs = 0;
 
   constructor(
     readonly ws: WebSocket,
     private readonly socket: Socket,
-    readonly principal: Principal,
+    public principal: Principal,
     private readonly limits: ConnectionLimits,
     private readonly onError: (error: unknown) => void,
   ) {
@@ -81,6 +88,8 @@ export class WsConnection {
   receive(data: RawData, isBinary: boolean): void {
     const seq = this.head + this.slots.length;
     this.slots.push(PENDING);
+    // Frames read after the connection stopped (ws had them buffered) are refused, not stored.
+    if (this.stopped) return this.settle(seq, this.revoked ? REVOKED : SHUTTING_DOWN);
     if (
       this.slots.length >= this.limits.maxInflight ||
       this.socket.writableLength > this.limits.maxQueuedReplyBytes
@@ -134,10 +143,31 @@ export class WsConnection {
     if (i === 0) this.flush();
   }
 
+  revoke(): void {
+    if (this.revoked || this.closed) return;
+    this.revoked = true;
+    this.stopReading();
+    const seq = this.head + this.slots.length;
+    this.slots.push(PENDING);
+    this.settle(seq, REVOKED);
+  }
+
+  renew(principal: Principal): void {
+    this.principal = principal;
+    (this.ws as IngestSocket).principal = principal;
+  }
+
   /** Stops reading for good (shutdown): frames already received still get their replies. */
   stopReading(): void {
     this.stopped = true;
     this.pause();
+  }
+
+  /** Starts the close handshake; reading resumes so that the peer's close frame is seen. */
+  close(code: number, reason: string): void {
+    this.paused = false;
+    this.ws.resume();
+    this.ws.close(code, reason);
   }
 
   uncork(): void {
@@ -155,6 +185,7 @@ export class WsConnection {
     }
     slots.splice(0, n);
     this.head += n;
+    if (this.revoked && slots.length === 0) this.close(CLOSE_SESSION_REVOKED, 'session revoked');
     this.maybeResume();
   }
 

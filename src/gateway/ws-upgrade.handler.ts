@@ -6,6 +6,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { extractApiKey } from '../auth/api-key.extractor.js';
 import type { ApiKeyResolver } from '../auth/api-key.resolver.js';
 import type { Principal } from '../auth/principal.js';
+import type { SessionWatcher } from '../auth/session.watcher.js';
 import { DomainError } from '../common/domain.error.js';
 import type { EnvDto } from '../config/env.dto.js';
 import type { LifecycleState } from '../lifecycle/lifecycle.state.js';
@@ -31,6 +32,7 @@ export class WsUpgradeHandler {
     private readonly resolver: ApiKeyResolver,
     private readonly registry: ConnectionRegistry,
     private readonly lifecycle: LifecycleState,
+    private readonly sessions: SessionWatcher,
   ) {
     this.limits = {
       maxInflight: env.WS_MAX_INFLIGHT,
@@ -73,6 +75,8 @@ export class WsUpgradeHandler {
       client.on('pong', onPong);
       client.on('error', onSocketError);
       this.registry.add(client.connection);
+      this.sessions.watch(client.connection);
+      client.once('close', () => this.sessions.unwatch(client.connection));
       this.wss.emit('connection', client, req);
     });
   }

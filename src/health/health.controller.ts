@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { LifecycleHealthIndicator } from './indicators/lifecycle.health.js';
+import { RedisHealthIndicator } from './indicators/redis.health.js';
 import { SpoolDiskHealthIndicator } from './indicators/spool-disk.health.js';
 import { StorageHealthIndicator } from './indicators/storage.health.js';
 
@@ -12,6 +13,7 @@ export class HealthController {
     private readonly lifecycle: LifecycleHealthIndicator,
     private readonly storage: StorageHealthIndicator,
     private readonly spool: SpoolDiskHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
   ) {}
 
   @Get('live')
@@ -23,10 +25,12 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([
+    const checks: HealthIndicatorFunction[] = [
       () => this.lifecycle.check(),
       () => this.storage.check(),
       () => this.spool.check(),
-    ]);
+    ];
+    if (this.redis.configured) checks.push(() => this.redis.check());
+    return this.health.check(checks);
   }
 }
