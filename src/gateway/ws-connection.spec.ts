@@ -1,0 +1,215 @@
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import type { WebSocket } from 'ws';
+import { createPrincipal } from '../auth/principal.js';
+import { PendingReply } from './pending-reply.js';
+import { WsConnection } from './ws-connection.js';
+
+class FakeWs extends EventEmitter {
+  sent: string[] = [];
+  paused = false;
+  closedWith?: number;
+  send(data: string) {
+    this.sent.push(data);
+  }
+  pause() {
+    this.paused = true;
+  }
+  resume() {
+    this.paused = false;
+  }
+  close(code: number) {
+    this.closedWith = code;
+  }
+}
+
+class FakeSocket extends EventEmitter {
+  writableLength = 0;
+  cork() {}
+  uncork() {}
+}
+
+const principal = createPrincipal(
+  'svc',
+  ['ingest'],
+  { user: 'svc', timestamp: 't', ipaddress: 'ip' },
+  'abcd1234',
+);
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+const frame = (event: string, data: unknown = {}) => Buffer.from(JSON.stringify({ event, data }));
+
+function setup(handlers: MessageMappingProperties[], maxInflight = 256) {
+  const ws = new FakeWs();
+  const limits = { maxInflight, maxQueuedReplyBytes: 1 << 20, binaryAsJson: false };
+  const connection = new WsConnection(
+    ws as unknown as WebSocket,
+    new FakeSocket() as unknown as Socket,
+    principal,
+    limits,
+    () => undefined,
+  );
+  connection.listen(handlers);
+  return { ws, connection };
+}
+
+/** A handler whose replies are released by the test, in any order. */
+function controlled() {
+  const release: ((value: unknown) => void)[] = [];
+  const handler: MessageMappingProperties = {
+    message: 'slow',
+    methodName: 'slow',
+    callback: () => new Promise((resolve) => release.push(resolve)),
+  };
+  return { handler, release };
+}
+
+describe(WsConnection.name, () => {
+  it('sends replies in frame order although handlers finish in reverse order', async () => {
+    // Arrange
+    const { handler, release } = controlled();
+    const { ws, connection } = setup([handler]);
+
+    // Act
+    connection.receive(frame('slow'), false);
+    connection.receive(frame('slow'), false);
+    connection.receive(frame('slow'), false);
+    release[2]('"third"');
+    release[1]('"second"');
+    await tick();
+    const beforeFirst = [...ws.sent];
+    release[0]('"first"');
+    await tick();
+
+    // Assert
+    expect(beforeFirst).toEqual([]);
+    expect(ws.sent).toEqual(['"first"', '"second"', '"third"']);
+  });
+
+  it('keeps an error answered at once behind an earlier pending ack', async () => {
+    // Arrange
+    const { handler, release } = controlled();
+    const { ws, connection } = setup([handler]);
+
+    // Act
+    connection.receive(frame('slow'), false);
+    connection.receive(Buffer.from('{not json'), false);
+    connection.receive(frame('nope'), false);
+    await tick();
+    const early = [...ws.sent];
+    release[0]('"ack"');
+    await tick();
+
+    // Assert
+    expect(early).toEqual([]);
+    expect(ws.sent[0]).toBe('"ack"');
+    expect(JSON.parse(ws.sent[1])).toEqual({
+      event: 'error',
+      data: { status: 400, message: 'malformed JSON' },
+    });
+    expect(JSON.parse(ws.sent[2]).data).toEqual({ status: 400, message: 'unknown event: nope' });
+  });
+
+  it('lets the exception filter answer in the failing frame’s slot', async () => {
+    // Arrange: the filter settles slot `seq` before the handler's promise resolves with nothing.
+    let connectionRef!: WsConnection;
+    const failing: MessageMappingProperties = {
+      message: 'bad',
+      methodName: 'bad',
+      callback: (_data: unknown, seq: number) => {
+        connectionRef.settle(seq, '"error from filter"');
+        return Promise.resolve(undefined);
+      },
+    };
+    const { ws, connection } = setup([failing]);
+    connectionRef = connection;
+
+    // Act
+    connection.receive(frame('bad'), false);
+    await tick();
+
+    // Assert
+    expect(ws.sent).toEqual(['"error from filter"']);
+  });
+
+  it('sends a PendingReply only once its storage promise resolves, and 503 when it fails', async () => {
+    // Arrange
+    let store!: () => void;
+    const stored = new Promise<void>((resolve) => (store = resolve));
+    const { DomainError } = await import('../common/domain.error.js');
+    const handlers: MessageMappingProperties[] = [
+      {
+        message: 'ok',
+        methodName: 'ok',
+        callback: () => Promise.resolve(new PendingReply(stored, '"acked"')),
+      },
+      {
+        message: 'ko',
+        methodName: 'ko',
+        callback: () =>
+          Promise.resolve(
+            new PendingReply(Promise.reject(new DomainError(503, 'down')), '"never"'),
+          ),
+      },
+    ];
+    const { ws, connection } = setup(handlers);
+
+    // Act
+    connection.receive(frame('ok'), false);
+    connection.receive(frame('ko'), false);
+    await tick();
+    const beforeStore = [...ws.sent];
+    store();
+    await tick();
+
+    // Assert
+    expect(beforeStore).toEqual([]);
+    expect(ws.sent[0]).toBe('"acked"');
+    expect(JSON.parse(ws.sent[1]).data).toEqual({ status: 503, message: 'down' });
+  });
+
+  it('refuses binary frames with 400 and keeps going', async () => {
+    const { ws, connection } = setup([]);
+    connection.receive(Buffer.from('{}'), true);
+    await tick();
+    expect(JSON.parse(ws.sent[0]).data.status).toBe(400);
+  });
+
+  it('stops reading at maxInflight unanswered frames and resumes once half are answered', async () => {
+    // Arrange
+    const { handler, release } = controlled();
+    const { ws, connection } = setup([handler], 4);
+
+    // Act
+    for (let i = 0; i < 4; i++) connection.receive(frame('slow'), false);
+    const pausedAtLimit = ws.paused;
+    release[0]('"1"');
+    release[1]('"2"');
+    await tick();
+
+    // Assert
+    expect(pausedAtLimit).toBe(true);
+    expect(connection.inflight).toBe(2);
+    expect(ws.paused).toBe(false);
+  });
+
+  it('on revoke answers what it received, then 401, then closes with 4401', async () => {
+    // Arrange
+    const { handler, release } = controlled();
+    const { ws, connection } = setup([handler]);
+    connection.receive(frame('slow'), false);
+
+    // Act
+    connection.revoke();
+    connection.receive(frame('slow'), false); // buffered by ws before the pause took effect
+    release[0]('"ack"');
+    await tick();
+
+    // Assert
+    expect(release).toHaveLength(1); // the late frame never reached a handler
+    expect(ws.sent[0]).toBe('"ack"');
+    expect(JSON.parse(ws.sent[1]).data.status).toBe(401);
+    expect(JSON.parse(ws.sent[2]).data.status).toBe(401);
+    expect(ws.closedWith).toBe(4401);
+  });
+});
