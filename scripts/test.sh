@@ -5,16 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cleanup() {
-  # Stop the external services started below (the Redis launcher's stop goes here).
-  :
-}
-trap cleanup EXIT
-
-# --- external services for the integration specs -------------------------------------------------
-# The Redis launcher goes here: start a throwaway redis-server on a free port, wait until it
-# answers PING, export REDIS_URL for jest, and stop it in cleanup() above.
-# -------------------------------------------------------------------------------------------------
+# --- external services ----------------------------------------------------------------------------
+# Integration and e2e specs start their own throwaway redis-server on free ports (test/support/
+# redis-server.ts), so that they can kill it mid-test. A fresh machine may not have the binary.
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "test.sh: installing redis-server with apt-get" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+fi
+# ---------------------------------------------------------------------------------------------------
 
 # Each e2e file boots its own service on its own port and temp dirs, so files run in parallel;
 # two workers match the two cores of the CI machine.

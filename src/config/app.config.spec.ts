@@ -13,3 +13,28 @@ describe(validateEnv.name, () => {
     expect(() => validateEnv({ PORT: 'abc' })).toThrow(/PORT="abc"/);
   });
 });
+
+describe('validateEnv strictness', () => {
+  it.each([
+    ['PORT', '0x50'],
+    ['PORT', '1e3'],
+    ['WS_MAX_PAYLOAD', '12'],
+    ['STORAGE', 'file,bogus'],
+    ['WS_BINARY_FRAMES', 'maybe'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));
+  });
+
+  it('refuses a key listed twice without printing it', () => {
+    // Act
+    const act = () => validateEnv({ API_KEYS: 'a:same', READ_API_KEYS: 'b:same' });
+
+    // Assert
+    expect(act).toThrow(/listed more than once/);
+    expect(act).not.toThrow(/same/);
+  });
+
+  it('redacts key lists when they are malformed', () => {
+    expect(() => validateEnv({ API_KEYS: 'nocolon-secret' })).toThrow(/API_KEYS=<redacted>/);
+  });
+});

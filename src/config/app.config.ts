@@ -20,7 +20,21 @@ export function validateEnv(raw: Record<string, unknown>): EnvDto {
   const env = plainToInstance(EnvDto, picked, { exposeDefaultValues: true });
   const errors = validateSync(env, { forbidUnknownValues: true });
   if (errors.length > 0) throw new InvalidConfigError(describe(errors, picked));
+  checkKeysUnique(env);
   return env;
+}
+
+/** The same key under two names would credit one name with the other's entries. */
+function checkKeysUnique(env: EnvDto): void {
+  const keys = [env.API_KEYS, env.READ_API_KEYS]
+    .flatMap((list) => (list ?? '').split(','))
+    .filter(Boolean)
+    .map((pair) => pair.slice(pair.indexOf(':') + 1).trim());
+  if (new Set(keys).size !== keys.length) {
+    throw new InvalidConfigError(
+      'invalid environment variable API_KEYS/READ_API_KEYS=<redacted>: a key is listed more than once',
+    );
+  }
 }
 
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string {

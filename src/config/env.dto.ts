@@ -1,4 +1,4 @@
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -20,6 +20,10 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 /** `name:key[,name:key]`: names and keys are non-empty and contain no `,`; keys no `:` prefix. */
 const KEY_LIST = /^[^:,]+:[^,]+(,[^:,]+:[^,]+)*$/;
 
+/** Decimal integers only: Number() would also take `0x50`, `1e3` or ` ` as numbers. */
+const integer = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? (/^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN) : value;
+
 const trimmed = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() : value;
 const list = ({ value }: { value: unknown }) =>
@@ -35,7 +39,7 @@ const list = ({ value }: { value: unknown }) =>
  * here and nowhere else; every other class receives this object (or a section of it) by injection.
  */
 export class EnvDto {
-  @Type(() => Number)
+  @Transform(integer)
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -72,7 +76,7 @@ export class EnvDto {
   @IsString()
   SESSION_KEY_PREFIX = 'session:';
 
-  @Type(() => Number)
+  @Transform(integer)
   @IsInt()
   @Min(100)
   @Max(3_600_000)
@@ -98,37 +102,37 @@ export class EnvDto {
   @MinLength(1)
   REDIS_STREAM_KEY = 'logs';
 
-  @Type(() => Number)
+  @Transform(integer)
   @IsInt()
   @Min(1000)
   REDIS_STREAM_MAXLEN = 1_000_000;
 
-  @Type(() => Number)
+  @Transform(integer)
   @IsInt()
   @Min(1024)
   @Max(1 << 30)
   WS_MAX_PAYLOAD = 1_048_576;
 
-  @Type(() => Number)
+  @Transform(integer)
   @IsInt()
   @Min(1)
   @Max(1_000_000)
   WS_MAX_CONNECTIONS = 10_000;
 
-  @Type(() => Number)
+  @Transform(integer)
   @IsInt()
   @Min(1000)
   @Max(3_600_000)
   WS_PING_INTERVAL_MS = 30_000;
 
-  @Type(() => Number)
+  @Transform(integer)
   @IsInt()
   @Min(1)
   @Max(100_000)
   BATCH_MAX_ENTRIES = 1000;
 
   /** Unacked frames per connection before its socket stops being read (SPEC §3 backpressure). */
-  @Type(() => Number)
+  @Transform(integer)
   @IsInt()
   @Min(1)
   @Max(100_000)
@@ -141,7 +145,7 @@ export class EnvDto {
   @IsIn(['reject', 'json'])
   WS_BINARY_FRAMES: 'reject' | 'json' = 'reject';
 
-  @Type(() => Number)
+  @Transform(integer)
   @IsInt()
   @Min(100)
   @Max(600_000)
@@ -150,7 +154,7 @@ export class EnvDto {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
-  @Type(() => Number)
+  @Transform(integer)
   @IsInt()
   @Min(1)
   PRODUCER_TTL_S = 86_400;

@@ -1,3 +1,5 @@
+import type { EncodedReply } from './wire.js';
+
 /**
  * A reply to send once `stored` resolves: what the gateway's handlers return instead of awaiting
  * storage. Nest's handler pipeline holds a frame's arguments (the parsed entries) until the
@@ -7,6 +9,6 @@
 export class PendingReply {
   constructor(
     readonly stored: Promise<unknown>,
-    readonly reply: string,
+    readonly reply: EncodedReply,
   ) {}
 }

@@ -2,10 +2,13 @@ import { WsException } from '@nestjs/websockets';
 import { DomainError, type FieldError } from '../common/domain.error.js';
 
 /**
- * Encoders of the server's frames (SPEC §3). Replies travel as strings so the hot path can send a
- * pre-encoded ack and the reply queue never has to know what a reply means.
+ * Encoders of the server's frames (SPEC §3). Replies travel encoded (a string, or bytes) so the
+ * reply queue never has to know what a reply means.
  */
-export const ACK_ONE = '{"event":"ack","data":{"accepted":1}}';
+export type EncodedReply = string | Buffer;
+
+/** The ack of every `log` frame, encoded once: sent as-is, without a per-ack conversion. */
+export const ACK_ONE: EncodedReply = Buffer.from('{"event":"ack","data":{"accepted":1}}');
 
 export interface Rejection {
   index: number;

@@ -59,6 +59,7 @@ function controlled() {
   const handler: MessageMappingProperties = {
     message: 'slow',
     methodName: 'slow',
+    isAckHandledManually: false,
     callback: () => new Promise((resolve) => release.push(resolve)),
   };
   return { handler, release };
@@ -112,17 +113,18 @@ describe(WsConnection.name, () => {
 
   it('lets the exception filter answer in the failing frame’s slot', async () => {
     // Arrange: the filter settles slot `seq` before the handler's promise resolves with nothing.
-    let connectionRef!: WsConnection;
+    const ref: { connection?: WsConnection } = {};
     const failing: MessageMappingProperties = {
       message: 'bad',
       methodName: 'bad',
+      isAckHandledManually: false,
       callback: (_data: unknown, seq: number) => {
-        connectionRef.settle(seq, '"error from filter"');
+        ref.connection!.settle(seq, '"error from filter"');
         return Promise.resolve(undefined);
       },
     };
     const { ws, connection } = setup([failing]);
-    connectionRef = connection;
+    ref.connection = connection;
 
     // Act
     connection.receive(frame('bad'), false);
@@ -141,11 +143,13 @@ describe(WsConnection.name, () => {
       {
         message: 'ok',
         methodName: 'ok',
+        isAckHandledManually: false,
         callback: () => Promise.resolve(new PendingReply(stored, '"acked"')),
       },
       {
         message: 'ko',
         methodName: 'ko',
+        isAckHandledManually: false,
         callback: () =>
           Promise.resolve(
             new PendingReply(Promise.reject(new DomainError(503, 'down')), '"never"'),

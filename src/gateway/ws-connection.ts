@@ -4,7 +4,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { Principal } from '../auth/principal.js';
 import type { Revocable } from '../auth/revocable.js';
 import { PendingReply } from './pending-reply.js';
-import { errorFrame, errorFrameOf } from './wire.js';
+import { errorFrame, errorFrameOf, type EncodedReply } from './wire.js';
 
 /** A ws socket of the ingest gateway: what the guard and the exception filter read from it. */
 export type IngestSocket = WebSocket & { principal: Principal; connection: WsConnection };
@@ -21,7 +21,10 @@ export interface ConnectionLimits {
 /** Slot states of the reply queue besides a reply string. */
 const PENDING = 0;
 const NO_REPLY = 1;
-type Slot = string | typeof PENDING | typeof NO_REPLY;
+type Slot = EncodedReply | typeof PENDING | typeof NO_REPLY;
+
+/** Every reply is a text frame, the pre-encoded ack bytes included. */
+const TEXT = { binary: false };
 
 const MALFORMED = errorFrame(400, 'malformed JSON');
 const NOT_AN_OBJECT = errorFrame(400, 'a frame must be a JSON object {"event": ..., "data": ...}');
@@ -138,8 +141,7 @@ export class WsConnection implements Revocable {
   settle(seq: number, reply: unknown): void {
     const i = seq - this.head;
     if (i < 0 || i >= this.slots.length || this.slots[i] !== PENDING) return;
-    this.slots[i] =
-      typeof reply === 'string' ? reply : reply == null ? NO_REPLY : JSON.stringify(reply);
+    this.slots[i] = encode(reply);
     if (i === 0) this.flush();
   }
 
@@ -181,7 +183,7 @@ export class WsConnection implements Revocable {
     let n = 0;
     while (n < slots.length && slots[n] !== PENDING) {
       const reply = slots[n++];
-      if (typeof reply === 'string' && !this.closed) this.send(reply);
+      if (reply !== NO_REPLY && !this.closed) this.send(reply as EncodedReply);
     }
     slots.splice(0, n);
     this.head += n;
@@ -189,13 +191,13 @@ export class WsConnection implements Revocable {
     this.maybeResume();
   }
 
-  private send(reply: string): void {
+  private send(reply: EncodedReply): void {
     if (!this.isCorked) {
       this.isCorked = true;
       this.socket.cork();
       if (corked.push(this) === 1) process.nextTick(uncorkAll);
     }
-    this.ws.send(reply);
+    this.ws.send(reply, TEXT);
   }
 
   private pause(): void {
@@ -216,6 +218,12 @@ export class WsConnection implements Revocable {
     for (const handler of this.handlers) if (handler.message === event) return handler;
     return undefined;
   }
+}
+
+/** A handler's result as sent: encoded replies as they are, objects as JSON, nothing as nothing. */
+function encode(reply: unknown): Slot {
+  if (typeof reply === 'string' || Buffer.isBuffer(reply)) return reply;
+  return reply == null ? NO_REPLY : JSON.stringify(reply);
 }
 
 function unknownEvent(event: unknown): string {

@@ -1,4 +1,6 @@
-import { validEntry, logFrame } from '../support/entries.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { jest } from '@jest/globals';
+import { ACK_ONE, logFrame, validEntry } from '../support/entries.js';
 import {
   READER_KEY,
   SERVICE_KEY,
@@ -9,60 +11,64 @@ import {
 import { terminateAllClients, tryUpgrade, type WsClient } from '../support/ws-client.js';
 
 /** SPEC §2 and §3: every handshake is decided before anything is upgraded. */
-const BOOT_MS = 20_000;
-const TEST_MS = 10_000;
-const ACK_ONE = '{"event":"ack","data":{"accepted":1}}';
+
+// Each file boots real processes; a test or hook that takes longer than this is stuck.
+jest.setTimeout(30_000);
+
+/** The connection works: a log frame on it is acked. */
+async function expectUsable(client: WsClient): Promise<void> {
+  client.send(logFrame(validEntry()));
+  await client.next(1);
+  expect(client.raw[0]).toBe(ACK_ONE);
+}
 
 describe('WebSocket handshake', () => {
   let service: ServiceProcess;
 
   beforeAll(async () => {
     service = await startService();
-  }, BOOT_MS);
+  });
 
   afterEach(() => terminateAllClients());
-  afterAll(() => stopAllServices(), BOOT_MS);
-
-  /** The connection works: a log frame on it is acked. */
-  async function expectUsable(client: WsClient): Promise<void> {
-    client.send(logFrame(validEntry()));
-    await client.next(1);
-    expect(client.raw[0]).toBe(ACK_ONE);
-  }
+  afterAll(() => stopAllServices());
 
   it('refuses an upgrade without a key with 401', async () => {
     const result = await tryUpgrade(service.wsUrl());
     expect(result.status).toBe(401);
-  }, TEST_MS);
+  });
 
   it('refuses an unknown key with 401, in the header or the query', async () => {
     const header = await tryUpgrade(service.wsUrl(), { headers: { 'x-api-key': 'nope' } });
     const query = await tryUpgrade(service.wsUrl(), { query: { apiKey: 'nope' } });
     expect([header.status, query.status]).toEqual([401, 401]);
-  }, TEST_MS);
+  });
 
   it('refuses an empty key with 401', async () => {
     const result = await tryUpgrade(service.wsUrl(), { query: { apiKey: '' } });
     expect(result.status).toBe(401);
-  }, TEST_MS);
+  });
 
   it('accepts a service key in the x-api-key header', async () => {
-    const result = await tryUpgrade(service.wsUrl(), { headers: { 'x-api-key': SERVICE_KEY.key } });
+    const result = await tryUpgrade(service.wsUrl(), {
+      headers: { 'x-api-key': SERVICE_KEY.key },
+    });
     expect(result.status).toBe(101);
     await expectUsable(result.client!);
-  }, TEST_MS);
+  });
 
   it('accepts a service key in ?apiKey=', async () => {
     const result = await tryUpgrade(service.wsUrl(), { query: { apiKey: SERVICE_KEY.key } });
     expect(result.status).toBe(101);
     await expectUsable(result.client!);
-  }, TEST_MS);
+  });
 
   it('accepts a reader key', async () => {
-    const result = await tryUpgrade(service.wsUrl(), { headers: { 'x-api-key': READER_KEY.key } });
+    const result = await tryUpgrade(service.wsUrl(), {
+      headers: { 'x-api-key': READER_KEY.key },
+    });
     expect(result.status).toBe(101);
     await expectUsable(result.client!);
-  }, TEST_MS);
+  });
 
   it('accepts the same key in both the header and the query', async () => {
     const result = await tryUpgrade(service.wsUrl(), {
@@ -70,7 +76,7 @@ describe('WebSocket handshake', () => {
       query: { apiKey: SERVICE_KEY.key },
     });
     expect(result.status).toBe(101);
-  }, TEST_MS);
+  });
 
   it('refuses a header and a query key that differ with 401, even if both are valid', async () => {
     const result = await tryUpgrade(service.wsUrl(), {
@@ -78,23 +84,27 @@ describe('WebSocket handshake', () => {
       query: { apiKey: READER_KEY.key },
     });
     expect(result.status).toBe(401);
-  }, TEST_MS);
+  });
 
   it('refuses apiKey given twice with 401, even with the same valid key', async () => {
-    const same = await tryUpgrade(service.wsUrl(), { query: { apiKey: [SERVICE_KEY.key, SERVICE_KEY.key] } });
+    const same = await tryUpgrade(service.wsUrl(), {
+      query: { apiKey: [SERVICE_KEY.key, SERVICE_KEY.key] },
+    });
     const differing = await tryUpgrade(service.wsUrl(), {
       query: { apiKey: [SERVICE_KEY.key, READER_KEY.key] },
     });
     expect([same.status, differing.status]).toEqual([401, 401]);
-  }, TEST_MS);
+  });
 
   it('refuses another path with 404, whatever the key', async () => {
-    const withKey = await tryUpgrade(service.wsUrl('/nope'), { headers: { 'x-api-key': SERVICE_KEY.key } });
+    const withKey = await tryUpgrade(service.wsUrl('/nope'), {
+      headers: { 'x-api-key': SERVICE_KEY.key },
+    });
     const prefixed = await tryUpgrade(service.wsUrl('/ws/extra'), {
       headers: { 'x-api-key': SERVICE_KEY.key },
     });
     expect([withKey.status, prefixed.status]).toEqual([404, 404]);
-  }, TEST_MS);
+  });
 });
 
 describe('WebSocket handshake with WS_MAX_CONNECTIONS=2', () => {
@@ -103,12 +113,12 @@ describe('WebSocket handshake with WS_MAX_CONNECTIONS=2', () => {
 
   beforeAll(async () => {
     service = await startService({ env: { WS_MAX_CONNECTIONS: '2' } });
-  }, BOOT_MS);
+  });
 
   afterAll(async () => {
     terminateAllClients();
     await stopAllServices();
-  }, BOOT_MS);
+  });
 
   it('refuses a third upgrade with 503, and accepts one again once a connection closed', async () => {
     const first = await tryUpgrade(service.wsUrl(), { headers });
@@ -120,16 +130,10 @@ describe('WebSocket handshake with WS_MAX_CONNECTIONS=2', () => {
     // The server learns of the close a moment after the client: retry until the slot is free.
     let again = await tryUpgrade(service.wsUrl(), { headers });
     for (let i = 0; i < 50 && again.status === 503; i++) {
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
       again = await tryUpgrade(service.wsUrl(), { headers });
     }
     expect(again.status).toBe(101);
-    await expectAckOn(again.client!);
-  }, TEST_MS);
-
-  async function expectAckOn(client: WsClient): Promise<void> {
-    client.send(logFrame(validEntry()));
-    await client.next(1);
-    expect(client.raw[0]).toBe(ACK_ONE);
-  }
+    await expectUsable(again.client!);
+  });
 });

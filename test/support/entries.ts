@@ -61,3 +61,6 @@ export function batchFrame(
 ): { event: 'batch'; data: { seq: number; entries: unknown[] } } {
   return { event: 'batch', data: { seq, entries } };
 }
+
+/** The exact text of the ack of one `log` frame (SPEC §3). */
+export const ACK_ONE = '{"event":"ack","data":{"accepted":1}}';

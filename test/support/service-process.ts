@@ -8,8 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.js';
 import { httpGet } from './http-get.js';
 
-/** The built service (`npm run build`); e2e specs test exactly what `npm start` runs. */
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+/**
+ * The built service (`npm run build`): e2e specs test exactly what `npm start` runs.
+ * E2E_SERVICE_MAIN points them at another build (a baseline, a deliberately broken copy).
+ */
+const MAIN =
+  process.env.E2E_SERVICE_MAIN ?? fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 /** Static keys every spawned service knows (SPEC §2): an ingest-only key and a reader key. */
 export const SERVICE_KEY = { name: 'svc-e2e', key: 'svc-key-0123456789abcdef' } as const;
@@ -79,10 +83,20 @@ export class ServiceProcess {
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<ExitResult> {
     if (this.exit) return this.exit;
     this.child.kill(signal);
-    const result = await Promise.race([this.exited, sleep(timeoutMs, null)]);
+    return this.waitForExit(timeoutMs, signal);
+  }
+
+  /** Resolves with the exit; SIGKILLs and throws if the process still runs after `timeoutMs`. */
+  async waitForExit(timeoutMs: number, after = 'start'): Promise<ExitResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>(
+      (resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)),
+    );
+    const result = await Promise.race([this.exited, late]);
+    clearTimeout(timer);
     if (result) return result;
     await this.kill9();
-    throw new Error(`service did not exit within ${timeoutMs} ms of ${signal}\n${this.err}`);
+    throw new Error(`service did not exit within ${timeoutMs} ms of ${after}\n${this.err}`);
   }
 
   kill9(): Promise<ExitResult> {
@@ -101,7 +115,9 @@ export class ServiceProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.isRunning) {
-        throw new Error(`service exited ${JSON.stringify(this.exit)} before it was live\n${this.err}`);
+        throw new Error(
+          `service exited ${JSON.stringify(this.exit)} before it was live\n${this.err}`,
+        );
       }
       const res = await httpGet(`${this.httpUrl}/health/live`, 1000).catch(() => undefined);
       if (res?.status === 200) return;
@@ -130,7 +146,11 @@ export async function spawnService(options: ServiceOptions = {}): Promise<Servic
     ...options.env,
   });
   // cwd is the temp dir so that no .env of the working tree leaks into the service's config.
-  const child = spawn(process.execPath, [MAIN], { cwd: baseDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: baseDir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const service = new ServiceProcess(child, Number(port), baseDir, env);
   running.add(service);
   return service;

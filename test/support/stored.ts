@@ -61,3 +61,14 @@ function parseObject(line: string): Record<string, unknown> | undefined {
     return undefined;
   }
 }
+
+/** Stored entries grouped by correlationId (a list, so duplicates show). */
+export function byCorrelationId(entries: readonly StoredEntry[]): Map<string, StoredEntry[]> {
+  const index = new Map<string, StoredEntry[]>();
+  for (const entry of entries) {
+    const list = index.get(entry.correlationId);
+    if (list) list.push(entry);
+    else index.set(entry.correlationId, [entry]);
+  }
+  return index;
+}

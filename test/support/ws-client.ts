@@ -35,8 +35,7 @@ export interface ConnectOptions {
 
 /** A handshake's outcome: 101 with an open client, or the refusal's HTTP status (0: no answer). */
 export type UpgradeResult =
-  | { status: 101; client: WsClient }
-  | { status: number; client?: undefined; body: string };
+  { status: 101; client: WsClient } | { status: number; client?: undefined; body: string };
 
 const NOT_JSON = '<not json>';
 const clients = new Set<WsClient>();
@@ -91,7 +90,10 @@ export class WsClient {
           done(() => reject(this.shortfall(n, `the socket closed with ${this.closeCode}`)));
         }
       };
-      const timer = setTimeout(() => done(() => reject(this.shortfall(n, `${timeoutMs} ms passed`))), timeoutMs);
+      const timer = setTimeout(
+        () => done(() => reject(this.shortfall(n, `${timeoutMs} ms passed`))),
+        timeoutMs,
+      );
       const done = (settle: () => void) => {
         clearTimeout(timer);
         this.waiters.delete(check);
@@ -133,7 +135,9 @@ export function tryUpgrade(url: string, options: ConnectOptions = {}): Promise<U
     ws.once('unexpected-response', (_req, res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+      );
       res.on('error', () => resolve({ status: res.statusCode ?? 0, body: '' }));
     });
     ws.once('error', (error) => resolve({ status: 0, body: error.message }));
@@ -144,7 +148,9 @@ export function tryUpgrade(url: string, options: ConnectOptions = {}): Promise<U
 export async function openClient(url: string, options: ConnectOptions = {}): Promise<WsClient> {
   const result = await tryUpgrade(url, options);
   if (result.status !== 101 || !result.client) {
-    throw new Error(`upgrade of ${url} refused with ${result.status}: ${'body' in result ? result.body : ''}`);
+    throw new Error(
+      `upgrade of ${url} refused with ${result.status}: ${'body' in result ? result.body : ''}`,
+    );
   }
   return result.client;
 }

@@ -1,3 +1,4 @@
+import { InvalidConfigError } from '../../config/app.config.js';
 import type { EnvDto, StorageKind } from '../../config/env.dto.js';
 import { JsonlFileSink } from './jsonl-file.sink.js';
 import type { LogSink } from './log-sink.interface.js';
@@ -9,10 +10,10 @@ import type { LogSink } from './log-sink.interface.js';
 export function createLogSink(kind: StorageKind, env: EnvDto): LogSink {
   switch (kind) {
     case 'file':
-      return new JsonlFileSink(env.LOG_DIR);
+      return fileSink(env.LOG_DIR);
     case 'redis':
     case 'postgres':
-      throw new Error(`STORAGE=${kind} is not implemented yet`);
+      throw new InvalidConfigError(`STORAGE=${kind} is not implemented yet`);
     default: {
       const unknown: never = kind;
       throw new Error(`unknown STORAGE kind ${JSON.stringify(unknown)}`);
@@ -23,9 +24,22 @@ export function createLogSink(kind: StorageKind, env: EnvDto): LogSink {
 /** Builds the sink `env.STORAGE` configures; the `LOG_SINK` provider's factory. */
 export function createConfiguredLogSink(env: EnvDto): LogSink {
   const kinds = [...new Set(env.STORAGE)];
-  if (kinds.length === 0) throw new Error('STORAGE lists no kind');
+  if (kinds.length === 0) throw new InvalidConfigError('STORAGE lists no kind');
   if (kinds.length > 1) {
-    throw new Error('STORAGE lists more than one kind; fan-out is not implemented yet');
+    throw new InvalidConfigError(
+      'STORAGE lists more than one kind; fan-out is not implemented yet',
+    );
   }
   return createLogSink(kinds[0], env);
+}
+
+/** A LOG_DIR that cannot be created is the operator's to fix: say which variable. */
+function fileSink(dir: string): LogSink {
+  try {
+    return new JsonlFileSink(dir);
+  } catch (error) {
+    throw new InvalidConfigError(
+      `invalid environment variable LOG_DIR=${JSON.stringify(dir)}: ${(error as Error).message}`,
+    );
+  }
 }

@@ -1,0 +1,167 @@
+import { jest } from '@jest/globals';
+import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ACK_ONE, logFrame, validEntry } from '../support/entries.js';
+import { httpGet } from '../support/http-get.js';
+import {
+  SERVICE_KEY,
+  spawnService,
+  startService,
+  stopAllServices,
+  type ServiceProcess,
+} from '../support/service-process.js';
+import { openStalledClient } from '../support/stalled-ws-client.js';
+import { byCorrelationId, readStored } from '../support/stored.js';
+import { openClient, terminateAllClients, tryUpgrade } from '../support/ws-client.js';
+
+/** SPEC §4 health, §6 configuration errors and §7 graceful shutdown, on the built service. */
+
+// Each file boots real processes; a test or hook that takes longer than this is stuck.
+jest.setTimeout(30_000);
+
+const headers = { 'x-api-key': SERVICE_KEY.key };
+
+interface TerminusBody {
+  status: string;
+  details?: Record<string, { status: string }>;
+}
+
+describe('health endpoints', () => {
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    service = await startService();
+  });
+
+  afterAll(() => stopAllServices());
+
+  it('GET /health/live answers 200', async () => {
+    const res = await httpGet(`${service.httpUrl}/health/live`);
+    expect(res.status).toBe(200);
+    expect((res.json as TerminusBody).status).toBe('ok');
+  });
+
+  it('GET /health/ready answers 200 with terminus JSON, every check up', async () => {
+    const res = await httpGet(`${service.httpUrl}/health/ready`);
+    const body = res.json as TerminusBody;
+    expect(res.status).toBe(200);
+    expect(body.status).toBe('ok');
+    const checks = Object.values(body.details ?? {});
+    expect(checks.length).toBeGreaterThan(0);
+    expect(checks.every((check) => check.status === 'up')).toBe(true);
+  });
+});
+
+describe('invalid configuration', () => {
+  afterEach(() => stopAllServices());
+
+  it.each([
+    ['PORT', 'abc'],
+    ['STORAGE', 'bogus'],
+    ['WS_MAX_PAYLOAD', '12'],
+    ['BATCH_MAX_ENTRIES', '0'],
+    ['LOG_LEVEL', 'loud'],
+  ])(
+    '%s=%s stops startup with exit code 1 and names the variable on stderr',
+    async (name, value) => {
+      const service = await spawnService({ env: { [name]: value } });
+      const exit = await service.waitForExit(15_000);
+
+      expect(exit).toEqual({ code: 1, signal: null });
+      expect(service.stderr).toContain(name);
+    },
+  );
+
+  it('does not print the value of an invalid API_KEYS (keys are never logged)', async () => {
+    const secret = 'no-colon-secret-5f3a9c';
+    const service = await spawnService({ env: { API_KEYS: secret } });
+    const exit = await service.waitForExit(15_000);
+
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(service.stderr).toContain('API_KEYS');
+    expect(service.stderr + service.stdout).not.toContain(secret);
+  });
+});
+
+describe('graceful shutdown', () => {
+  let service: ServiceProcess;
+
+  beforeEach(async () => {
+    service = await startService();
+  });
+
+  afterEach(async () => {
+    terminateAllClients();
+    await stopAllServices();
+  });
+
+  it('on SIGTERM acks and stores every frame it received, closes clients with 1012, exits 0', async () => {
+    const clients = await Promise.all(
+      [1, 2, 3].map(() => openClient(service.wsUrl(), { headers })),
+    );
+    const plans = clients.map(() => Array.from({ length: 2000 }, () => validEntry()));
+    clients.forEach((client, c) => plans[c].forEach((entry) => client.send(logFrame(entry))));
+    // Every connection has frames being answered when the signal lands.
+    await Promise.all(clients.map((client) => client.next(1)));
+
+    const exit = await service.stop('SIGTERM');
+    const codes = await Promise.all(clients.map((client) => client.closed));
+
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(codes).toEqual([1012, 1012, 1012]);
+    expect(clients.map((client) => client.raw.filter((text) => text !== ACK_ONE))).toEqual([
+      [],
+      [],
+      [],
+    ]);
+    const acked = clients.flatMap((client, c) => plans[c].slice(0, client.raw.length));
+    expect(acked.length).toBeGreaterThanOrEqual(3);
+    // Stored and acked are the same set: no ack without its entry, no entry whose ack was lost.
+    const index = byCorrelationId(await readStored(service.logDir));
+    const sentIds = plans.flat().map((e) => e.correlationId!);
+    const stored = sentIds.filter((id) => index.has(id));
+    expect(stored.length).toBe(acked.length);
+    expect(new Set(stored)).toEqual(new Set(acked.map((e) => e.correlationId!)));
+    expect(sentIds.filter((id) => (index.get(id)?.length ?? 0) > 1)).toEqual([]);
+  });
+
+  it('is not ready (503) and refuses upgrades (503) while draining', async () => {
+    // A peer that never answers the close handshake keeps the drain going long enough to look at.
+    const stalled: Socket = await openStalledClient(service.port, '/ws', SERVICE_KEY.key);
+    const client = await openClient(service.wsUrl(), { headers });
+    try {
+      service.child.kill('SIGTERM');
+      const ready = await firstNon200(`${service.httpUrl}/health/ready`, 5000);
+      const upgrade = await tryUpgrade(service.wsUrl(), { headers });
+      const exit = await service.waitForExit(15_000, 'SIGTERM');
+
+      expect(ready?.status).toBe(503);
+      expect((ready?.json as TerminusBody).status).toBe('error');
+      expect(upgrade.status).toBe(503);
+      expect(await client.closed).toBe(1012);
+      expect(exit).toEqual({ code: 0, signal: null });
+    } finally {
+      stalled.destroy();
+    }
+  });
+
+  it('exits 0 on SIGINT too', async () => {
+    const client = await openClient(service.wsUrl(), { headers });
+    const exit = await service.stop('SIGINT');
+
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(await client.closed).toBe(1012);
+  });
+});
+
+/** Polls `url` until it answers anything but 200; undefined if it never does (or stops answering). */
+async function firstNon200(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const res = await httpGet(url, 1000).catch(() => undefined);
+    if (res === undefined) return undefined;
+    if (res.status !== 200) return res;
+    await sleep(5);
+  }
+  return undefined;
+}
