@@ -5,7 +5,7 @@
 // The load generator sends its JSON frames as binary frames, which SPEC §3 refuses and the
 // references accept; the service under test gets WS_BINARY_FRAMES=json to parse them alike.
 //
-//   npm run bench [-- --scenarios a50,b50,idle5000 --runs 3 --servers project,node,go]
+//   npm run bench [-- --scenarios a50,b50,idle5000 --runs 3 --servers project,node,go --no-sessions]
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -73,4 +73,16 @@ for (const scenario of scenarios.split(',')) {
   console.log(
     `| ${p.label} (${label}) | ${ratio(metric(p), metric(of('node')))} | ${ratio(metric(p), metric(of('go')))} | ${load ? (p.storedOk ? 'yes' : 'NO') : '-'} |`,
   );
+}
+
+// The project's own scenarios, beside the matrix (skip with --no-sessions).
+if (!process.argv.includes('--no-sessions')) {
+  const sessions = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'scripts/bench-sessions.mjs'), '--runs', runs],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (sessions.status !== 0) process.exit(sessions.status ?? 1);
 }
