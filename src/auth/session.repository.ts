@@ -42,6 +42,7 @@ export class SessionRepository {
   /** One round trip for many keys (revalidation): many sockets on one key cost one lookup. */
   async findMany(keys: readonly string[]): Promise<(ActiveSession | null)[]> {
     if (!this.redis) return keys.map(() => null);
+    if (keys.length === 0) return [];
     let values: (string | null)[];
     try {
       values = await this.redis.mget(keys.map((key) => this.prefix + key));

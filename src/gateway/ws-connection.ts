@@ -4,6 +4,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { Principal } from '../auth/principal.js';
 import type { Revocable } from '../auth/revocable.js';
 import { PendingReply } from './pending-reply.js';
+import { ReplyQueue, type ReplyTarget } from './reply-queue.js';
 import { errorFrame, errorFrameOf, type EncodedReply } from './wire.js';
 
 /** A ws socket of the ingest gateway: what the guard and the exception filter read from it. */
@@ -17,11 +18,6 @@ export interface ConnectionLimits {
   /** Parse binary frames as JSON instead of refusing them (WS_BINARY_FRAMES=json). */
   binaryAsJson: boolean;
 }
-
-/** Slot states of the reply queue besides a reply string. */
-const PENDING = 0;
-const NO_REPLY = 1;
-type Slot = EncodedReply | typeof PENDING | typeof NO_REPLY;
 
 /** Every reply is a text frame, the pre-encoded ack bytes included. */
 const TEXT = { binary: false };
@@ -43,17 +39,12 @@ function uncorkAll(): void {
 }
 
 /**
- * One client connection: it owns the dispatch of its frames to the gateway's Nest handlers and
- * sends their replies strictly in arrival order, whatever order the handlers finish in (the stock
- * WsAdapter replies as handlers finish, so an error can overtake an earlier ack).
- *
- * Every frame takes a slot in `slots` when it arrives; a handler's result (or the exception
- * filter, for a thrown error) fills the slot; replies leave from the head while the head is filled.
+ * One client connection: it dispatches its frames to the gateway's Nest handlers, answers them in
+ * arrival order through its ReplyQueue, stops reading while too much is unanswered, and ends on
+ * shutdown (1012) or when its session is revoked (4401).
  */
-export class WsConnection implements Revocable {
-  private readonly slots: Slot[] = [];
-  /** Sequence number of slots[0]. */
-  private head = 0;
+export class WsConnection implements Revocable, ReplyTarget {
+  private readonly replies = new ReplyQueue(this);
   private handlers: MessageMappingProperties[] = [];
   private paused = false;
   private closed = false;
@@ -79,7 +70,7 @@ export class WsConnection implements Revocable {
 
   /** Frames received and not yet answered. */
   get inflight(): number {
-    return this.slots.length;
+    return this.replies.length;
   }
 
   listen(handlers: MessageMappingProperties[]): void {
@@ -89,12 +80,11 @@ export class WsConnection implements Revocable {
 
   /** Hot path: one frame in, one slot reserved, the handler called; the reply leaves in order. */
   receive(data: RawData, isBinary: boolean): void {
-    const seq = this.head + this.slots.length;
-    this.slots.push(PENDING);
+    const seq = this.replies.reserve();
     // Frames read after the connection stopped (ws had them buffered) are refused, not stored.
     if (this.stopped) return this.settle(seq, this.revoked ? REVOKED : SHUTTING_DOWN);
     if (
-      this.slots.length >= this.limits.maxInflight ||
+      this.replies.length >= this.limits.maxInflight ||
       this.socket.writableLength > this.limits.maxQueuedReplyBytes
     ) {
       this.pause();
@@ -134,24 +124,16 @@ export class WsConnection implements Revocable {
     this.settle(seq, frame ?? INTERNAL);
   }
 
-  /**
-   * Fills the slot of frame `seq` with its reply: a string frame, or nothing. The first value wins:
-   * the exception filter answers before the handler's promise settles with `undefined`.
-   */
+  /** Answers frame `seq` (see ReplyQueue.settle); the exception filter's way in. */
   settle(seq: number, reply: unknown): void {
-    const i = seq - this.head;
-    if (i < 0 || i >= this.slots.length || this.slots[i] !== PENDING) return;
-    this.slots[i] = encode(reply);
-    if (i === 0) this.flush();
+    this.replies.settle(seq, reply);
   }
 
   revoke(): void {
     if (this.revoked || this.closed) return;
     this.revoked = true;
     this.stopReading();
-    const seq = this.head + this.slots.length;
-    this.slots.push(PENDING);
-    this.settle(seq, REVOKED);
+    this.settle(this.replies.reserve(), REVOKED);
   }
 
   renew(principal: Principal): void {
@@ -178,26 +160,20 @@ export class WsConnection implements Revocable {
     this.maybeResume();
   }
 
-  private flush(): void {
-    const slots = this.slots;
-    let n = 0;
-    while (n < slots.length && slots[n] !== PENDING) {
-      const reply = slots[n++];
-      if (reply !== NO_REPLY && !this.closed) this.send(reply as EncodedReply);
-    }
-    slots.splice(0, n);
-    this.head += n;
-    if (this.revoked && slots.length === 0) this.close(CLOSE_SESSION_REVOKED, 'session revoked');
-    this.maybeResume();
-  }
-
-  private send(reply: EncodedReply): void {
+  sendReply(reply: EncodedReply): void {
+    if (this.closed) return;
     if (!this.isCorked) {
       this.isCorked = true;
       this.socket.cork();
       if (corked.push(this) === 1) process.nextTick(uncorkAll);
     }
     this.ws.send(reply, TEXT);
+  }
+
+  afterFlush(): void {
+    if (this.revoked && this.replies.length === 0)
+      this.close(CLOSE_SESSION_REVOKED, 'session revoked');
+    this.maybeResume();
   }
 
   private pause(): void {
@@ -208,7 +184,7 @@ export class WsConnection implements Revocable {
 
   private maybeResume(): void {
     if (!this.paused || this.stopped || this.closed) return;
-    if (this.slots.length > this.limits.maxInflight >> 1) return;
+    if (this.replies.length > this.limits.maxInflight >> 1) return;
     if (this.socket.writableLength > this.limits.maxQueuedReplyBytes) return;
     this.paused = false;
     this.ws.resume();
@@ -218,12 +194,6 @@ export class WsConnection implements Revocable {
     for (const handler of this.handlers) if (handler.message === event) return handler;
     return undefined;
   }
-}
-
-/** A handler's result as sent: encoded replies as they are, objects as JSON, nothing as nothing. */
-function encode(reply: unknown): Slot {
-  if (typeof reply === 'string' || Buffer.isBuffer(reply)) return reply;
-  return reply == null ? NO_REPLY : JSON.stringify(reply);
 }
 
 function unknownEvent(event: unknown): string {

@@ -3,6 +3,8 @@ import { Redis } from 'ioredis';
 
 const MAX_RECONNECT_DELAY_MS = 1000;
 const CONNECT_TIMEOUT_MS = 2000;
+/** A hung server (connected, never answering) must not hold a handshake open either. */
+const COMMAND_TIMEOUT_MS = 1000;
 
 /**
  * A client that fails fast instead of queueing: with ioredis defaults a command to a dead server
@@ -16,6 +18,7 @@ export function createRedisClient(url: string, name: string): Redis {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: CONNECT_TIMEOUT_MS,
+    commandTimeout: COMMAND_TIMEOUT_MS,
     retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
     connectionName: `logger-service:${name}`,
   });
