@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
-import { DomainError } from '../common/domain.error.js';
 import type { LogEntryDto } from '../contract/log-entry.dto.js';
 import { serializeEntry } from '../contract/serialize-entry.util.js';
 import { StorageService } from '../storage/storage.service.js';
@@ -17,7 +16,7 @@ export class IngestService {
 
   /**
    * Serializes the entries now (the caller may drop them at once) and resolves once they are
-   * stored; rejects with a 503 DomainError when none of them may be acked.
+   * stored; rejects with a StorageUnavailableError (503) when none of them may be acked.
    */
   store(entries: readonly LogEntryDto[], principal: Principal): Promise<void> {
     const at = receivedAt();
@@ -25,11 +24,6 @@ export class IngestService {
     for (let i = 0; i < entries.length; i++) {
       lines[i] = serializeEntry(entries[i], at, principal.session);
     }
-    return this.storage.store(at.slice(0, 10), lines).catch(notStored);
+    return this.storage.store(at.slice(0, 10), lines);
   }
-}
-
-/** The storage service has logged the cause once per failed write; the client hears 503. */
-function notStored(): never {
-  throw new DomainError(503, 'storage unavailable: entries were not stored');
 }

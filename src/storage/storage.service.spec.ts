@@ -1,4 +1,5 @@
 import type { LogSink } from './sinks/log-sink.interface.js';
+import { StorageUnavailableError } from './storage-unavailable.error.js';
 import { StorageService } from './storage.service.js';
 
 /** Records every write; each write stays pending until the test settles it. */
@@ -154,10 +155,14 @@ describe(StorageService.name, () => {
     sink.succeed();
 
     // Assert
-    expect(outcomes).toEqual([
-      { status: 'rejected', reason: boom },
-      { status: 'rejected', reason: boom },
-    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    const reasons = outcomes.map(
+      (o) => (o as PromiseRejectedResult).reason as StorageUnavailableError,
+    );
+    expect(reasons[0]).toBe(reasons[1]); // one error per failed write, not per caller
+    expect(reasons[0]).toBeInstanceOf(StorageUnavailableError);
+    expect(reasons[0].status).toBe(503);
+    expect(reasons[0].cause).toBe(boom);
     await expect(next).resolves.toBeUndefined();
     expect(sink.writes.map((w) => w.lines)).toEqual([['a', 'b'], ['c']]);
     expect(service.writes).toBe(1);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { LogSink } from './sinks/log-sink.interface.js';
+import { StorageUnavailableError } from './storage-unavailable.error.js';
 import { LOG_SINK } from './storage.constants.js';
 
 /** The store() calls that one sink.write serves; they all share `done`. */
@@ -49,7 +50,8 @@ export class StorageService implements OnApplicationShutdown {
    * `lines` writes nothing but still settles after every earlier call, so replies stay ordered.
    */
   store(day: string, lines: readonly string[]): Promise<void> {
-    if (this.closing) return Promise.reject(new Error('StorageService is closed'));
+    if (this.closing)
+      return Promise.reject(new StorageUnavailableError('StorageService is closed'));
     let group = this.open;
     if (lines.length > 0) {
       if (group && group.day !== undefined && group.day !== day) group = this.cut();
@@ -124,7 +126,7 @@ export class StorageService implements OnApplicationShutdown {
         this.stored += group.lines.length;
         this.writeCount++;
       } catch (err) {
-        error = err ?? new Error('sink.write rejected without a reason');
+        error = new StorageUnavailableError(`${this.sink.kind} write failed`, { cause: err });
         this.logger.error(
           { err: error },
           `${this.sink.kind} write of ${group.lines.length} entries failed`,
