@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { EnvDto } from '../config/env.dto.js';
 import { ContractModule } from './contract.module.js';
 import { LogBatchPipe } from './log-batch.pipe.js';
-import { LogEntryPipe } from './log-entry.pipe.js';
+import { LogRunPipe } from './log-run.pipe.js';
 
 /** Stands in for the app's config module, which provides EnvDto globally. */
 @Global()
@@ -21,11 +21,11 @@ describe(ContractModule.name, () => {
     }).compile();
 
     // Act
-    const entryPipe = moduleRef.get(LogEntryPipe);
+    const entryPipe = moduleRef.get(LogRunPipe);
     const batchPipe = moduleRef.get(LogBatchPipe);
 
     // Assert
-    expect(entryPipe).toBeInstanceOf(LogEntryPipe);
+    expect(entryPipe).toBeInstanceOf(LogRunPipe);
     expect(() => batchPipe.transform({ entries: [{}, {}, {}] })).toThrow(
       expect.objectContaining({
         errors: [{ field: 'entries', message: 'entries must be an array of 1..2 entries' }],

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { LogBatchPipe } from './log-batch.pipe.js';
-import { LogEntryPipe } from './log-entry.pipe.js';
+import { LogRunPipe } from './log-run.pipe.js';
 
 /**
- * The LogEntry contract's pipes, for gateways and controllers (`@MessageBody(LogEntryPipe)`).
+ * The LogEntry contract's pipes, for gateways and controllers (`@MessageBody(LogRunPipe)`).
  * LogBatchPipe injects EnvDto, which the app's config module provides globally.
  */
 @Module({
-  providers: [LogEntryPipe, LogBatchPipe],
-  exports: [LogEntryPipe, LogBatchPipe],
+  providers: [LogRunPipe, LogBatchPipe],
+  exports: [LogRunPipe, LogBatchPipe],
 })
 export class ContractModule {}

@@ -1,21 +1,12 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { DomainError, type FieldError } from '../common/domain.error.js';
 import { EnvDto } from '../config/env.dto.js';
-import { checkEntry } from './entry-checker.js';
+import { checkEntries, type CheckedEntries } from './check-entries.util.js';
 import { entriesMessage, SEQ_MESSAGE } from './log-batch.dto.js';
-import type { LogEntryDto } from './log-entry.dto.js';
-
-/** An entry of a batch that was not stored, by its index in the frame's `entries`. */
-export interface RejectedEntry {
-  index: number;
-  errors: FieldError[];
-}
 
 /** A batch frame's data once checked: valid entries in frame order, the others by index. */
-export interface CheckedBatch {
+export interface CheckedBatch extends CheckedEntries {
   seq: number | undefined;
-  entries: LogEntryDto[];
-  rejected: RejectedEntry[];
 }
 
 interface BatchFrame {
@@ -39,14 +30,7 @@ export class LogBatchPipe implements PipeTransform<unknown, CheckedBatch> {
 
   transform(data: unknown): CheckedBatch {
     const frame = this.checkShape(data);
-    const list = frame.entries as unknown[];
-    const entries: LogEntryDto[] = [];
-    const rejected: RejectedEntry[] = [];
-    for (let index = 0; index < list.length; index++) {
-      const errors = checkEntry(list[index]);
-      if (errors === null) entries.push(list[index] as LogEntryDto);
-      else rejected.push({ index, errors });
-    }
+    const { entries, rejected } = checkEntries(frame.entries as unknown[]);
     return { seq: (frame.seq ?? undefined) as number | undefined, entries, rejected };
   }
 

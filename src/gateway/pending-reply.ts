@@ -9,6 +9,7 @@ import type { EncodedReply } from './wire.js';
 export class PendingReply {
   constructor(
     readonly stored: Promise<unknown>,
-    readonly reply: EncodedReply,
+    /** One reply, or one per frame of a run of frames (see ReplyQueue.settleSpan). */
+    readonly reply: EncodedReply | readonly EncodedReply[],
   ) {}
 }

@@ -5,6 +5,12 @@ const PENDING = 0;
 const NO_REPLY = 1;
 type Slot = EncodedReply | typeof PENDING | typeof NO_REPLY;
 
+/** Consecutive frames of one connection, by the sequence numbers their slots got. */
+export interface FrameSpan {
+  readonly first: number;
+  readonly count: number;
+}
+
 /** Where a ReplyQueue's replies go once they are next in line. */
 export interface ReplyTarget {
   sendReply(reply: EncodedReply): void;
@@ -45,6 +51,17 @@ export class ReplyQueue {
     if (i < 0 || i >= this.slots.length || this.slots[i] !== PENDING) return;
     this.slots[i] = encode(reply);
     if (i === 0) this.flush();
+  }
+
+  /**
+   * Fills the slots of a span: `replies` is either one reply per frame (an array, aligned with
+   * the span) or one reply for every frame of it (an error that failed them all).
+   */
+  settleSpan(span: FrameSpan, replies: unknown): void {
+    const each = Array.isArray(replies);
+    for (let i = 0; i < span.count; i++) {
+      this.settle(span.first + i, each ? (replies as unknown[])[i] : replies);
+    }
   }
 
   private flush(): void {

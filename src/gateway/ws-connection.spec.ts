@@ -4,6 +4,7 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { createPrincipal } from '../auth/principal.js';
 import { PendingReply } from './pending-reply.js';
+import type { FrameSpan } from './reply-queue.js';
 import { WsConnection } from './ws-connection.js';
 
 class FakeWs extends EventEmitter {
@@ -112,14 +113,14 @@ describe(WsConnection.name, () => {
   });
 
   it('lets the exception filter answer in the failing frame’s slot', async () => {
-    // Arrange: the filter settles slot `seq` before the handler's promise resolves with nothing.
+    // Arrange: the filter answers the span before the handler's promise resolves with nothing.
     const ref: { connection?: WsConnection } = {};
     const failing: MessageMappingProperties = {
       message: 'bad',
       methodName: 'bad',
       isAckHandledManually: false,
-      callback: (_data: unknown, seq: number) => {
-        ref.connection!.settle(seq, '"error from filter"');
+      callback: (_data: unknown, span: FrameSpan) => {
+        ref.connection!.answer(span, '"error from filter"');
         return Promise.resolve(undefined);
       },
     };
@@ -170,6 +171,38 @@ describe(WsConnection.name, () => {
     expect(beforeStore).toEqual([]);
     expect(ws.sent[0]).toBe('"acked"');
     expect(JSON.parse(ws.sent[1]).data).toEqual({ status: 503, message: 'down' });
+  });
+
+  it('hands consecutive log frames of one read to the handler as one run, one reply per frame', async () => {
+    // Arrange
+    const calls: { payload: unknown; span: FrameSpan }[] = [];
+    const log: MessageMappingProperties = {
+      message: 'log',
+      methodName: 'log',
+      isAckHandledManually: false,
+      callback: (payload: unknown, span: FrameSpan) => {
+        calls.push({ payload, span });
+        const replies = (payload as number[]).map((n) => `"ack ${n}"`);
+        return Promise.resolve(new PendingReply(Promise.resolve(), replies));
+      },
+    };
+    const { handler: slow, release } = controlled();
+    const { ws, connection } = setup([log, slow]);
+
+    // Act: two logs, another event, one more log, all in one read.
+    connection.receive(frame('log', 1), false);
+    connection.receive(frame('log', 2), false);
+    connection.receive(frame('slow'), false);
+    connection.receive(frame('log', 3), false);
+    release[0]('"slow"');
+    await tick();
+
+    // Assert: the other event cut the run, so that entries reach storage in arrival order.
+    expect(calls).toEqual([
+      { payload: [1, 2], span: { first: 0, count: 2 } },
+      { payload: [3], span: { first: 3, count: 1 } },
+    ]);
+    expect(ws.sent).toEqual(['"ack 1"', '"ack 2"', '"slow"', '"ack 3"']);
   });
 
   it('refuses binary frames with 400 and keeps going', async () => {

@@ -4,7 +4,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { Principal } from '../auth/principal.js';
 import type { Revocable } from '../auth/revocable.js';
 import { PendingReply } from './pending-reply.js';
-import { ReplyQueue, type ReplyTarget } from './reply-queue.js';
+import { ReplyQueue, type FrameSpan, type ReplyTarget } from './reply-queue.js';
 import { errorFrame, errorFrameOf, type EncodedReply } from './wire.js';
 
 /** A ws socket of the ingest gateway: what the guard and the exception filter read from it. */
@@ -28,6 +28,8 @@ const BINARY = errorFrame(400, 'binary frames are not supported: send JSON text 
 const INTERNAL = errorFrame(500, 'internal error');
 const REVOKED = errorFrame(401, 'session expired or revoked');
 const SHUTTING_DOWN = errorFrame(503, 'shutting down: frame not stored, reconnect');
+/** The event whose consecutive frames reach the gateway as one run (LogsGateway.log). */
+const RUN_EVENT = 'log';
 /** Close code of SPEC §2 for a session that ended while connected. */
 export const CLOSE_SESSION_REVOKED = 4401;
 
@@ -45,6 +47,9 @@ function uncorkAll(): void {
  */
 export class WsConnection implements Revocable, ReplyTarget {
   private readonly replies = new ReplyQueue(this);
+  /** `log` frames of this read waiting to go to the gateway together (see joinRun). */
+  private run: { handler: MessageMappingProperties; first: number; payloads: unknown[] } | null =
+    null;
   private handlers: MessageMappingProperties[] = [];
   private paused = false;
   private closed = false;
@@ -102,30 +107,64 @@ export class WsConnection implements Revocable, ReplyTarget {
     const { event, data: payload } = frame as { event?: unknown; data?: unknown };
     const handler = this.handlerFor(event);
     if (!handler) return this.settle(seq, unknownEvent(event));
-    // The frame's sequence number rides in the argument slot the stock adapter uses for the event
-    // name, so that the exception filter can answer in this frame's slot (see WsExceptionFilter).
-    (handler.callback(payload, seq) as Promise<unknown>).then(
+    if (event === RUN_EVENT) return this.joinRun(handler, seq, payload);
+    // Earlier `log` frames go to storage first: entries are stored in arrival order.
+    this.flushRun();
+    this.dispatch(handler, payload, { first: seq, count: 1 });
+  }
+
+  /**
+   * Consecutive `log` frames read in one go (one socket read holds many) become one run: the Nest
+   * pipeline (guard, pipe, handler), the storage call and the promise chain are paid once per
+   * run instead of once per frame. Each frame still gets its own reply, in its own slot.
+   */
+  private joinRun(handler: MessageMappingProperties, seq: number, payload: unknown): void {
+    if (this.run === null) {
+      this.run = { handler, first: seq, payloads: [] };
+      queueMicrotask(this.flushRun);
+    }
+    this.run.payloads.push(payload);
+  }
+
+  private readonly flushRun = (): void => {
+    const run = this.run;
+    if (run === null) return;
+    this.run = null;
+    this.dispatch(run.handler, run.payloads, { first: run.first, count: run.payloads.length });
+  };
+
+  /**
+   * Calls a gateway handler through Nest (guards, pipes, filters). The span rides in the argument
+   * slot the stock adapter uses for the event name, so that the exception filter can answer in
+   * the slots of the frames that failed (see WsExceptionFilter).
+   */
+  private dispatch(handler: MessageMappingProperties, payload: unknown, span: FrameSpan): void {
+    (handler.callback(payload, span) as Promise<unknown>).then(
       (result) =>
-        result instanceof PendingReply ? this.await(seq, result) : this.settle(seq, result),
-      (error: unknown) => this.fail(seq, error),
+        result instanceof PendingReply ? this.await(span, result) : this.answer(span, result),
+      (error: unknown) => this.fail(span, error),
     );
   }
 
-  private await(seq: number, pending: PendingReply): void {
+  private await(span: FrameSpan, pending: PendingReply): void {
     pending.stored.then(
-      () => this.settle(seq, pending.reply),
-      (error: unknown) => this.fail(seq, error),
+      () => this.answer(span, pending.reply),
+      (error: unknown) => this.fail(span, error),
     );
   }
 
-  private fail(seq: number, error: unknown): void {
+  private fail(span: FrameSpan, error: unknown): void {
     const frame = errorFrameOf(error);
     if (frame === undefined) this.onError(error);
-    this.settle(seq, frame ?? INTERNAL);
+    this.answer(span, frame ?? INTERNAL);
   }
 
-  /** Answers frame `seq` (see ReplyQueue.settle); the exception filter's way in. */
-  settle(seq: number, reply: unknown): void {
+  /** Answers the frames of a span (see ReplyQueue.settleSpan); the exception filter's way in. */
+  answer(span: FrameSpan, replies: unknown): void {
+    this.replies.settleSpan(span, replies);
+  }
+
+  private settle(seq: number, reply: unknown): void {
     this.replies.settle(seq, reply);
   }
 

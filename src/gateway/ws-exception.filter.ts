@@ -1,13 +1,14 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FrameSpan } from './reply-queue.js';
 import type { IngestSocket } from './ws-connection.js';
 import { errorFrame, errorFrameOf } from './wire.js';
 
-/** Where WsConnection passes a frame's sequence number in a handler's arguments. */
-const FRAME_SEQ_ARG = 2;
+/** Where WsConnection passes the FrameSpan being handled in a handler's arguments. */
+const FRAME_SPAN_ARG = 2;
 
 /**
- * The one place a gateway error becomes a wire `error` frame (SPEC §3). It answers in the slot
- * of the frame that failed, so the error leaves after the replies of every earlier frame; the
+ * The one place a gateway error becomes a wire `error` frame (SPEC §3). It answers in the slots
+ * of the frames that failed, so the error leaves after the replies of every earlier frame; the
  * socket stays open.
  */
 @Catch()
@@ -16,8 +17,8 @@ export class WsExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const client = host.switchToWs().getClient<IngestSocket>();
-    const seq = host.getArgByIndex<number>(FRAME_SEQ_ARG);
-    client.connection.settle(seq, this.toFrame(exception));
+    const span = host.getArgByIndex<FrameSpan>(FRAME_SPAN_ARG);
+    client.connection.answer(span, this.toFrame(exception));
   }
 
   private toFrame(exception: unknown): string {
