@@ -11,6 +11,8 @@ import type { WsConnection } from './ws-connection.js';
 /** Close code of SPEC §7: the service is restarting, reconnect (to another instance). */
 export const CLOSE_SERVICE_RESTART = 1012;
 const DRAIN_POLL_MS = 10;
+/** Of SHUTDOWN_TIMEOUT_MS, what is kept for closing sockets, flushing storage and closing Redis. */
+const CLOSE_BUDGET_MS = 2000;
 
 /**
  * The open WebSocket connections of this process: counted for WS_MAX_CONNECTIONS, pinged for
@@ -49,7 +51,8 @@ export class ConnectionRegistry implements BeforeApplicationShutdown, OnModuleDe
 
   async beforeApplicationShutdown(): Promise<void> {
     for (const c of this.connections) c.stopReading();
-    const deadline = Date.now() + this.env.SHUTDOWN_TIMEOUT_MS;
+    const budget = this.env.SHUTDOWN_TIMEOUT_MS;
+    const deadline = Date.now() + Math.max(budget - CLOSE_BUDGET_MS, budget / 2);
     while (this.unanswered() > 0 && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
     const left = this.unanswered();
     if (left > 0) this.logger.error(`shutdown: ${left} frames still unanswered at the deadline`);

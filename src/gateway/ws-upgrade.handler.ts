@@ -5,6 +5,7 @@ import { Logger } from '@nestjs/common';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { extractApiKey } from '../auth/api-key.extractor.js';
 import type { ApiKeyResolver } from '../auth/api-key.resolver.js';
+import { keyId } from '../auth/key-digest.util.js';
 import type { Principal } from '../auth/principal.js';
 import type { SessionWatcher } from '../auth/session.watcher.js';
 import { DomainError } from '../common/domain.error.js';
@@ -61,7 +62,9 @@ export class WsUpgradeHandler {
       principal = await this.resolver.resolve(key, ip);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      this.logger.debug(`handshake refused (${error.status}): ${error.message}`);
+      this.logger.debug(
+        `handshake of key ${keyId(key)} refused (${error.status}): ${error.message}`,
+      );
       return refuse(socket, error.status);
     } finally {
       this.handshakes--;
