@@ -96,7 +96,7 @@ export class SessionWatcher implements OnModuleInit, OnModuleDestroy {
     }
     for (const connection of set) {
       const p = connection.principal;
-      if (JSON.stringify(p.session) !== JSON.stringify(session)) {
+      if (!sameSession(p.session, session)) {
         connection.renew(createPrincipal(session.user, p.scopes, session, p.keyId, key));
       }
     }
@@ -136,4 +136,8 @@ export class SessionWatcher implements OnModuleInit, OnModuleDestroy {
       );
     }
   }
+}
+
+function sameSession(a: ActiveSession, b: ActiveSession): boolean {
+  return a.user === b.user && a.timestamp === b.timestamp && a.ipaddress === b.ipaddress;
 }
