@@ -17,4 +17,13 @@ fi
 
 # Each e2e file boots its own service on its own port and temp dirs, so files run in parallel;
 # two workers match the two cores of the CI machine.
-node --experimental-vm-modules node_modules/jest/bin/jest.js --maxWorkers=2 "$@"
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+status=0
+node --experimental-vm-modules node_modules/jest/bin/jest.js --maxWorkers=2 --json \
+  --outputFile="$results" "$@" || status=$?
+# One plain closing line that CI's log reader understands, whatever jest printed above it.
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);' \
+  "$results" || true
+exit "$status"
