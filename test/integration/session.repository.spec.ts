@@ -37,6 +37,24 @@ async function buildRepository(
   return { moduleRef, repository: moduleRef.get(SessionRepository), client };
 }
 
+/** A throwaway Redis and the repository on it for the enclosing describe, stopped after it. */
+function useRepository(env: Record<string, string> = {}) {
+  const ctx = {} as { redis: RedisServer; admin: Redis; repository: SessionRepository };
+  let built: Awaited<ReturnType<typeof buildRepository>> | undefined;
+  beforeAll(async () => {
+    ctx.redis = await startRedis();
+    ctx.admin = await ctx.redis.client();
+    built = await buildRepository(ctx.redis.url, env);
+    ctx.repository = built.repository;
+  });
+  afterAll(async () => {
+    await built?.moduleRef.close();
+    built?.client.disconnect();
+    await ctx.redis?.stop();
+  });
+  return ctx;
+}
+
 /** Settles with what `promise` settled with, or rejects once `ms` passed without an answer. */
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -50,24 +68,10 @@ describe(SessionRepository.name, () => {
   afterAll(() => stopAllRedis());
 
   describe('with the default prefix', () => {
-    let redis: RedisServer;
-    let admin: Redis;
-    let built: Awaited<ReturnType<typeof buildRepository>>;
-
-    beforeAll(async () => {
-      redis = await startRedis();
-      admin = await redis.client();
-      built = await buildRepository(redis.url);
-    });
-
-    afterAll(async () => {
-      await built?.moduleRef.close();
-      built?.client.disconnect();
-      await redis?.stop();
-    });
+    const ctx = useRepository();
 
     it('is enabled when a Redis client is provided', () => {
-      expect(built.repository.enabled).toBe(true);
+      expect(ctx.repository.enabled).toBe(true);
     });
 
     it('returns a found session as exactly user, timestamp, ipaddress, in that order', async () => {
@@ -79,10 +83,10 @@ describe(SessionRepository.name, () => {
         timestamp: ALICE.timestamp,
         user: 'alice',
       };
-      await admin.set(`session:${key}`, JSON.stringify(stored));
+      await ctx.admin.set(`session:${key}`, JSON.stringify(stored));
 
       // Act
-      const session = await built.repository.find(key);
+      const session = await ctx.repository.find(key);
 
       // Assert
       expect(session).toEqual(ALICE);
@@ -90,14 +94,14 @@ describe(SessionRepository.name, () => {
     });
 
     it('returns null for a key with no session', async () => {
-      await expect(built.repository.find(newKey())).resolves.toBeNull();
+      await expect(ctx.repository.find(newKey())).resolves.toBeNull();
     });
 
     it('returns null for a session that is not JSON', async () => {
       const key = newKey();
-      await admin.set(`session:${key}`, '{"user":"alice", oops');
+      await ctx.admin.set(`session:${key}`, '{"user":"alice", oops');
 
-      await expect(built.repository.find(key)).resolves.toBeNull();
+      await expect(ctx.repository.find(key)).resolves.toBeNull();
     });
 
     it.each([
@@ -112,55 +116,41 @@ describe(SessionRepository.name, () => {
       ['a JSON array holding a session', [ALICE]],
     ])('returns null for a session with %s', async (_case, value) => {
       const key = newKey();
-      await admin.set(`session:${key}`, JSON.stringify(value));
+      await ctx.admin.set(`session:${key}`, JSON.stringify(value));
 
-      await expect(built.repository.find(key)).resolves.toBeNull();
+      await expect(ctx.repository.find(key)).resolves.toBeNull();
     });
 
     it('looks up many keys with one MGET and answers in key order', async () => {
       // Arrange
       const [alice, missing, bob, broken] = [newKey(), newKey(), newKey(), newKey()];
-      await admin.set(`session:${alice}`, JSON.stringify(ALICE));
-      await admin.set(`session:${bob}`, JSON.stringify(BOB));
-      await admin.set(`session:${broken}`, 'not json');
-      await admin.config('RESETSTAT');
+      await ctx.admin.set(`session:${alice}`, JSON.stringify(ALICE));
+      await ctx.admin.set(`session:${bob}`, JSON.stringify(BOB));
+      await ctx.admin.set(`session:${broken}`, 'not json');
+      await ctx.admin.config('RESETSTAT');
 
       // Act
-      const sessions = await built.repository.findMany([alice, missing, bob, broken]);
+      const sessions = await ctx.repository.findMany([alice, missing, bob, broken]);
 
       // Assert
       expect(sessions).toEqual([ALICE, null, BOB, null]);
-      const stats = await admin.info('commandstats');
+      const stats = await ctx.admin.info('commandstats');
       expect(stats).toMatch(/^cmdstat_mget:calls=1,/m);
       expect(stats).not.toMatch(/^cmdstat_get:/m);
     });
   });
 
   describe('with SESSION_KEY_PREFIX=custom:', () => {
-    let redis: RedisServer;
-    let admin: Redis;
-    let built: Awaited<ReturnType<typeof buildRepository>>;
-
-    beforeAll(async () => {
-      redis = await startRedis();
-      admin = await redis.client();
-      built = await buildRepository(redis.url, { SESSION_KEY_PREFIX: 'custom:' });
-    });
-
-    afterAll(async () => {
-      await built?.moduleRef.close();
-      built?.client.disconnect();
-      await redis?.stop();
-    });
+    const ctx = useRepository({ SESSION_KEY_PREFIX: 'custom:' });
 
     it('reads ${prefix}${key} and ignores the default prefix', async () => {
       // Arrange
       const [custom, plain] = [newKey(), newKey()];
-      await admin.set(`custom:${custom}`, JSON.stringify(ALICE));
-      await admin.set(`session:${plain}`, JSON.stringify(BOB));
+      await ctx.admin.set(`custom:${custom}`, JSON.stringify(ALICE));
+      await ctx.admin.set(`session:${plain}`, JSON.stringify(BOB));
 
       // Act
-      const found = await built.repository.findMany([custom, plain]);
+      const found = await ctx.repository.findMany([custom, plain]);
 
       // Assert
       expect(found).toEqual([ALICE, null]);
@@ -168,33 +158,19 @@ describe(SessionRepository.name, () => {
   });
 
   describe('when Redis is down', () => {
-    let redis: RedisServer;
-    let admin: Redis;
-    let built: Awaited<ReturnType<typeof buildRepository>>;
-
-    beforeAll(async () => {
-      redis = await startRedis();
-      admin = await redis.client();
-      built = await buildRepository(redis.url);
-    });
-
-    afterAll(async () => {
-      await built?.moduleRef.close();
-      built?.client.disconnect();
-      await redis?.stop();
-    });
+    const ctx = useRepository();
 
     it('fails fast with DomainError 503, never null (the key may be fine)', async () => {
       // Arrange
       const key = newKey();
-      await admin.set(`session:${key}`, JSON.stringify(ALICE));
-      await expect(built.repository.find(key)).resolves.toEqual(ALICE);
+      await ctx.admin.set(`session:${key}`, JSON.stringify(ALICE));
+      await expect(ctx.repository.find(key)).resolves.toEqual(ALICE);
 
       // Act
-      await redis.kill();
+      await ctx.redis.kill();
       const lookups: Promise<unknown>[] = [
-        built.repository.find(key),
-        built.repository.findMany([key, newKey()]),
+        ctx.repository.find(key),
+        ctx.repository.findMany([key, newKey()]),
       ];
 
       // Assert: a loose bound; ioredis' defaults would hold the lookup ~73 s
@@ -207,16 +183,16 @@ describe(SessionRepository.name, () => {
 
     it('answers again once Redis is back on the same port, without a new client', async () => {
       // Arrange
-      await redis.kill();
-      await redis.restart();
+      await ctx.redis.kill();
+      await ctx.redis.restart();
       const key = newKey();
-      await admin.set(`session:${key}`, JSON.stringify(BOB));
+      await ctx.admin.set(`session:${key}`, JSON.stringify(BOB));
 
       // Act: the client reconnects by itself (retry delay ≤ 1 s)
       let session: unknown;
       const deadline = Date.now() + 10_000;
       while (Date.now() < deadline) {
-        session = await built.repository.find(key).catch((e: unknown) => e);
+        session = await ctx.repository.find(key).catch((e: unknown) => e);
         if (!(session instanceof DomainError)) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
