@@ -90,7 +90,6 @@ async function oneRun(key, redisUrl) {
       API_KEYS: `bench:${STATIC_KEY}`,
       REDIS_URL: redisUrl,
       LOG_LEVEL: 'warn',
-      WS_BINARY_FRAMES: 'json',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -2,8 +2,6 @@
 // `npm run bench`: measures the built service beside the reference servers of ../shared/bench in
 // one run on this machine (fresh server per run, alternating, medians) and prints ratios to the
 // bare-`ws` reference, since absolute figures on a shared machine mean little.
-// The load generator sends its JSON frames as binary frames, which SPEC §3 refuses and the
-// references accept; the service under test gets WS_BINARY_FRAMES=json to parse them alike.
 //
 //   npm run bench [-- --scenarios a50,b50,idle5000 --runs 3 --servers project,node,go --no-sessions]
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -49,7 +47,7 @@ const run = spawnSync(
   {
     stdio: 'inherit',
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', WS_BINARY_FRAMES: 'json' },
+    env: { ...process.env, LOG_LEVEL: 'warn' },
   },
 );
 if (run.status !== 0) process.exit(run.status ?? 1);

@@ -20,7 +20,7 @@ describe('validateEnv strictness', () => {
     ['PORT', '1e3'],
     ['WS_MAX_PAYLOAD', '12'],
     ['STORAGE', 'file,bogus'],
-    ['WS_BINARY_FRAMES', 'maybe'],
+    ['WS_MAX_INFLIGHT', '0'],
   ])('refuses %s=%s', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));
   });

@@ -138,13 +138,6 @@ export class EnvDto {
   @Max(100_000)
   WS_MAX_INFLIGHT = 256;
 
-  /**
-   * SPEC §3 answers a binary frame with error 400 (`reject`). `json` parses it like a text frame:
-   * the shared load generator sends its JSON frames as binary, as the reference servers accept.
-   */
-  @IsIn(['reject', 'json'])
-  WS_BINARY_FRAMES: 'reject' | 'json' = 'reject';
-
   @Transform(integer)
   @IsInt()
   @Min(100)

@@ -16,6 +16,21 @@ class FakeConnection {
     },
   });
   missedPongs = 0;
+  framesReceived = 0;
+  inflight = 0;
+  stoppedAt: number | undefined;
+  closedWith: number | undefined;
+  get isClosing() {
+    return this.closedWith !== undefined;
+  }
+  stopReading() {
+    this.stoppedAt ??= this.framesReceived;
+  }
+  close(code: number) {
+    this.closedWith ??= code;
+    // The peer answers the close handshake at once.
+    setImmediate(() => this.ws.emit('close'));
+  }
 }
 
 describe(ConnectionRegistry.name, () => {
@@ -56,6 +71,56 @@ describe(ConnectionRegistry.name, () => {
 
     // Assert
     expect(registry.size).toBe(0);
+    registry.onModuleDestroy();
+  });
+
+  it('at shutdown reads a connection until it is quiet and answered, then closes it with 1012', async () => {
+    // Arrange: a client that keeps sending for 300 ms after the signal, then goes quiet.
+    const registry = new ConnectionRegistry(validateEnv({ SHUTDOWN_TIMEOUT_MS: '5000' }));
+    const busy = new FakeConnection();
+    const idle = new FakeConnection();
+    registry.add(busy as unknown as WsConnection);
+    registry.add(idle as unknown as WsConnection);
+    const sending = setInterval(() => busy.framesReceived++, 20);
+    setTimeout(() => clearInterval(sending), 300);
+    let framesAtIdleClose: number | undefined;
+    idle.close = (code: number) => {
+      framesAtIdleClose = busy.framesReceived;
+      FakeConnection.prototype.close.call(idle, code);
+    };
+
+    // Act
+    await registry.beforeApplicationShutdown();
+
+    // Assert: the idle one went first, the busy one only after its last frame had been read.
+    expect(idle.closedWith).toBe(1012);
+    expect(framesAtIdleClose).toBeLessThan(busy.framesReceived);
+    expect(busy.closedWith).toBe(1012);
+    expect(busy.stoppedAt).toBe(busy.framesReceived);
+    expect(busy.framesReceived).toBeGreaterThanOrEqual(10);
+    expect(registry.size).toBe(0);
+    registry.onModuleDestroy();
+  });
+
+  it('at shutdown does not close a connection while frames of it are unanswered', async () => {
+    // Arrange
+    const registry = new ConnectionRegistry(validateEnv({ SHUTDOWN_TIMEOUT_MS: '5000' }));
+    const waiting = new FakeConnection();
+    waiting.inflight = 3;
+    registry.add(waiting as unknown as WsConnection);
+    let inflightAtClose: number | undefined;
+    waiting.close = (code: number) => {
+      inflightAtClose = waiting.inflight;
+      FakeConnection.prototype.close.call(waiting, code);
+    };
+    setTimeout(() => (waiting.inflight = 0), 400);
+
+    // Act
+    await registry.beforeApplicationShutdown();
+
+    // Assert
+    expect(inflightAtClose).toBe(0);
+    expect(waiting.closedWith).toBe(1012);
     registry.onModuleDestroy();
   });
 });

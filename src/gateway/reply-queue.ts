@@ -1,9 +1,8 @@
 import type { EncodedReply } from './wire.js';
 
-/** Slot states besides an encoded reply. */
+/** The state of a slot whose reply is not ready yet. */
 const PENDING = 0;
-const NO_REPLY = 1;
-type Slot = EncodedReply | typeof PENDING | typeof NO_REPLY;
+type Slot = EncodedReply | typeof PENDING;
 
 /** Consecutive frames of one connection, by the sequence numbers their slots got. */
 export interface FrameSpan {
@@ -16,13 +15,15 @@ export interface ReplyTarget {
   sendReply(reply: EncodedReply): void;
   /** Called after every flush, when replies have left and slots have been freed. */
   afterFlush(): void;
+  /** The queue can no longer answer in order (a defect): end the connection. */
+  abandon(): void;
 }
 
 /**
  * The replies of one connection, kept in frame order whatever order they are ready in (the stock
  * WsAdapter sends replies as handlers finish, so an error can overtake an earlier ack). Every
  * frame reserves a slot when it arrives; its reply fills the slot; replies leave from the head
- * while the head is filled.
+ * while the head is filled. Each slot is filled once, so each frame gets exactly one reply.
  */
 export class ReplyQueue {
   private readonly slots: Slot[] = [];
@@ -42,11 +43,16 @@ export class ReplyQueue {
     return this.head + this.slots.length - 1;
   }
 
+  /** Whether slot `seq` is reserved and still waits for its reply. */
+  isPending(seq: number): boolean {
+    return this.slots[seq - this.head] === PENDING;
+  }
+
   /**
-   * Fills slot `seq` with a reply: an encoded frame, an object (sent as JSON), or nothing. The
-   * first value wins: the exception filter answers before the handler's promise settles.
+   * Fills slot `seq` with a reply: an encoded frame, or an object sent as JSON. The first value
+   * wins: the exception filter answers before the handler's promise settles.
    */
-  settle(seq: number, reply: unknown): void {
+  settle(seq: number, reply: EncodedReply | object): void {
     const i = seq - this.head;
     if (i < 0 || i >= this.slots.length || this.slots[i] !== PENDING) return;
     this.slots[i] = encode(reply);
@@ -57,27 +63,32 @@ export class ReplyQueue {
    * Fills the slots of a span: `replies` is either one reply per frame (an array, aligned with
    * the span) or one reply for every frame of it (an error that failed them all).
    */
-  settleSpan(span: FrameSpan, replies: unknown): void {
-    const each = Array.isArray(replies);
-    for (let i = 0; i < span.count; i++) {
-      this.settle(span.first + i, each ? (replies as unknown[])[i] : replies);
+  settleSpan(span: FrameSpan, replies: EncodedReply | object | readonly EncodedReply[]): void {
+    if (Array.isArray(replies)) {
+      for (let i = 0; i < span.count; i++) this.settle(span.first + i, replies[i] as EncodedReply);
+    } else {
+      for (let i = 0; i < span.count; i++) this.settle(span.first + i, replies);
     }
+  }
+
+  /** Drops every slot and ends the connection: only for a defect of the queue itself. */
+  abandon(): void {
+    this.head += this.slots.length;
+    this.slots.length = 0;
+    this.target.abandon();
   }
 
   private flush(): void {
     const slots = this.slots;
     let n = 0;
-    while (n < slots.length && slots[n] !== PENDING) {
-      const reply = slots[n++];
-      if (reply !== NO_REPLY) this.target.sendReply(reply as EncodedReply);
-    }
+    while (n < slots.length && slots[n] !== PENDING)
+      this.target.sendReply(slots[n++] as EncodedReply);
     slots.splice(0, n);
     this.head += n;
     this.target.afterFlush();
   }
 }
 
-function encode(reply: unknown): Slot {
-  if (typeof reply === 'string' || Buffer.isBuffer(reply)) return reply;
-  return reply == null ? NO_REPLY : JSON.stringify(reply);
+function encode(reply: EncodedReply | object): EncodedReply {
+  return typeof reply === 'string' || Buffer.isBuffer(reply) ? reply : JSON.stringify(reply);
 }

@@ -10,6 +10,9 @@ export type EncodedReply = string | Buffer;
 /** The ack of every `log` frame, encoded once: sent as-is, without a per-ack conversion. */
 export const ACK_ONE: EncodedReply = Buffer.from('{"event":"ack","data":{"accepted":1}}');
 
+/** The reply to a frame that met a defect of the service (never to bad input). */
+export const INTERNAL_ERROR = errorFrame(500, 'internal error');
+
 export interface Rejection {
   index: number;
   errors: readonly FieldError[];

@@ -42,17 +42,34 @@ const frame = (event: string, data: unknown = {}) => Buffer.from(JSON.stringify(
 
 function setup(handlers: MessageMappingProperties[], maxInflight = 256) {
   const ws = new FakeWs();
-  const limits = { maxInflight, maxQueuedReplyBytes: 1 << 20, binaryAsJson: false };
+  const limits = { maxInflight, maxQueuedReplyBytes: 1 << 20 };
+  const defects: unknown[] = [];
   const connection = new WsConnection(
     ws as unknown as WebSocket,
     new FakeSocket() as unknown as Socket,
     principal,
     limits,
-    () => undefined,
+    (error) => defects.push(error),
   );
   connection.listen(handlers);
-  return { ws, connection };
+  return { ws, connection, defects };
 }
+
+/** A `log` handler that acks each frame of its run with the frame's payload. */
+function echoLog(calls: { payload: unknown; span: FrameSpan }[]): MessageMappingProperties {
+  return {
+    message: 'log',
+    methodName: 'log',
+    isAckHandledManually: false,
+    callback: (payload: unknown, span: FrameSpan) => {
+      calls.push({ payload, span });
+      const replies = (payload as number[]).map((n) => `"ack ${n}"`);
+      return Promise.resolve(new PendingReply(Promise.resolve(), replies));
+    },
+  };
+}
+
+const statusOf = (reply: string) => (JSON.parse(reply) as { data: { status: number } }).data.status;
 
 /** A handler whose replies are released by the test, in any order. */
 function controlled() {
@@ -109,7 +126,10 @@ describe(WsConnection.name, () => {
       event: 'error',
       data: { status: 400, message: 'malformed JSON' },
     });
-    expect(JSON.parse(ws.sent[2]).data).toEqual({ status: 400, message: 'unknown event: nope' });
+    expect(JSON.parse(ws.sent[2]).data).toEqual({
+      status: 400,
+      message: 'unknown event "nope"; expected one of: slow',
+    });
   });
 
   it('lets the exception filter answer in the failing frame’s slot', async () => {
@@ -248,5 +268,94 @@ describe(WsConnection.name, () => {
     expect(JSON.parse(ws.sent[1]).data.status).toBe(401);
     expect(JSON.parse(ws.sent[2]).data.status).toBe(401);
     expect(ws.closedWith).toBe(4401);
+  });
+
+  it('ends a run at a frame answered at once, so each run holds consecutive slots only', async () => {
+    // Arrange
+    const calls: { payload: unknown; span: FrameSpan }[] = [];
+    const { ws, connection } = setup([echoLog(calls)]);
+
+    // Act: one read: log, unknown, log, malformed, log, binary, log.
+    connection.receive(frame('log', 1), false);
+    connection.receive(Buffer.from('{"data":{}}'), false);
+    connection.receive(frame('log', 2), false);
+    connection.receive(Buffer.from('{'), false);
+    connection.receive(frame('log', 3), false);
+    connection.receive(Buffer.from('{}'), true);
+    connection.receive(frame('log', 4), false);
+    await tick();
+
+    // Assert
+    expect(calls.map((c) => c.span)).toEqual([
+      { first: 0, count: 1 },
+      { first: 2, count: 1 },
+      { first: 4, count: 1 },
+      { first: 6, count: 1 },
+    ]);
+    expect(ws.sent.map((r) => (r.startsWith('"') ? r : statusOf(r)))).toEqual([
+      '"ack 1"',
+      400,
+      '"ack 2"',
+      400,
+      '"ack 3"',
+      400,
+      '"ack 4"',
+    ]);
+  });
+
+  it('answers a non-string event, however deep, with 400 without formatting it', async () => {
+    const { ws, connection } = setup([]);
+    const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+
+    connection.receive(Buffer.from(`{"event":${deep},"data":{}}`), false);
+    connection.receive(Buffer.from('{"event":{"toString":1},"data":{}}'), false);
+    await tick();
+
+    expect(ws.sent.map((r) => JSON.parse(r).data.message)).toEqual([
+      'event must be a string; expected one of: ',
+      'event must be a string; expected one of: ',
+    ]);
+  });
+
+  it.each([
+    [
+      'throws synchronously',
+      () => {
+        throw new Error('bug');
+      },
+    ],
+    ['rejects with a non-domain error', () => Promise.reject(new TypeError('bug'))],
+    ['resolves with nothing', () => Promise.resolve(undefined)],
+    ['resolves with too few replies', () => Promise.resolve([])],
+    [
+      'fails its storage with a non-domain error',
+      () => Promise.resolve(new PendingReply(Promise.reject(new Error('bug')), '"never"')),
+    ],
+  ])('contains a handler that %s to its frames: 500 each, reported once', async (_, callback) => {
+    // Arrange
+    const calls: { payload: unknown; span: FrameSpan }[] = [];
+    const broken: MessageMappingProperties = {
+      message: 'broken',
+      methodName: 'broken',
+      isAckHandledManually: false,
+      callback: callback as MessageMappingProperties['callback'],
+    };
+    const { ws, connection, defects } = setup([broken, echoLog(calls)]);
+
+    // Act: a frame before and after, so that order and liveness show.
+    connection.receive(frame('log', 1), false);
+    connection.receive(frame('broken'), false);
+    connection.receive(frame('log', 2), false);
+    await tick();
+
+    // Assert
+    expect(ws.sent[0]).toBe('"ack 1"');
+    expect(JSON.parse(ws.sent[1])).toEqual({
+      event: 'error',
+      data: { status: 500, message: 'internal error' },
+    });
+    expect(ws.sent[2]).toBe('"ack 2"');
+    expect(ws.sent).toHaveLength(3);
+    expect(defects).toHaveLength(1);
   });
 });

@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Revocable } from '../auth/revocable.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
 import { ReplyQueue, type FrameSpan, type ReplyTarget } from './reply-queue.js';
-import { errorFrame, type EncodedReply } from './wire.js';
+import { errorFrame, INTERNAL_ERROR, type EncodedReply } from './wire.js';
 
 /** A ws socket of the ingest gateway: what the guard and the exception filter read from it. */
 export type IngestSocket = WebSocket & { principal: Principal; connection: WsConnection };
@@ -15,8 +15,6 @@ export interface ConnectionLimits {
   maxInflight: number;
   /** Bytes of replies queued in user space after which the socket stops being read. */
   maxQueuedReplyBytes: number;
-  /** Parse binary frames as JSON instead of refusing them (WS_BINARY_FRAMES=json). */
-  binaryAsJson: boolean;
 }
 
 /** Every reply is a text frame, the pre-encoded ack bytes included. */
@@ -28,6 +26,8 @@ const REVOKED = errorFrame(401, 'session expired or revoked');
 const SHUTTING_DOWN = errorFrame(503, 'shutting down: frame not stored, reconnect');
 /** Close code of SPEC §2 for a session that ended while connected. */
 export const CLOSE_SESSION_REVOKED = 4401;
+/** Close code of RFC 6455 for a server that cannot go on with this connection. */
+const CLOSE_INTERNAL_ERROR = 1011;
 
 /** Sockets corked during this tick: uncorked together once the tick's replies are all queued. */
 const corked: WsConnection[] = [];
@@ -46,11 +46,17 @@ export class WsConnection implements Revocable, ReplyTarget {
   private readonly dispatcher: FrameDispatcher;
   private paused = false;
   private closed = false;
+  private closing = false;
   private isCorked = false;
-  /** Set at shutdown: frames already received are answered, no further frame is read. */
-  private stopped = false;
+  /**
+   * Set once no further frame may be stored (shutdown, revocation): frames ws still delivers get
+   * this reply instead of reaching a handler; frames received before still get theirs.
+   */
+  private refusal: EncodedReply | null = null;
   /** The session ended: what was received is answered, then a 401 error, then close 4401. */
   private revoked = false;
+  /** Frames received so far; the shutdown drain watches it to see a connection go quiet. */
+  framesReceived = 0;
   missedPongs = 0;
 
   constructor(
@@ -58,9 +64,9 @@ export class WsConnection implements Revocable, ReplyTarget {
     private readonly socket: Socket,
     public principal: Principal,
     private readonly limits: ConnectionLimits,
-    onError: (error: unknown) => void,
+    onDefect: (error: unknown) => void,
   ) {
-    this.dispatcher = new FrameDispatcher(this.replies, onError);
+    this.dispatcher = new FrameDispatcher(this.replies, onDefect);
     socket.on('drain', () => this.maybeResume());
     ws.once('close', () => {
       this.closed = true;
@@ -72,6 +78,11 @@ export class WsConnection implements Revocable, ReplyTarget {
     return this.replies.length;
   }
 
+  /** Whether the close handshake has started (or the socket is closed already). */
+  get isClosing(): boolean {
+    return this.closing || this.closed;
+  }
+
   listen(handlers: MessageMappingProperties[]): void {
     this.dispatcher.listen(handlers);
     this.ws.on('message', onMessage);
@@ -80,15 +91,16 @@ export class WsConnection implements Revocable, ReplyTarget {
   /** Hot path: one frame in, one reply slot reserved, the frame parsed and routed. */
   receive(data: RawData, isBinary: boolean): void {
     const seq = this.replies.reserve();
+    this.framesReceived++;
     // Frames read after the connection stopped (ws had them buffered) are refused, not stored.
-    if (this.stopped) return this.settle(seq, this.revoked ? REVOKED : SHUTTING_DOWN);
+    if (this.refusal !== null) return this.settle(seq, this.refusal);
     if (
       this.replies.length >= this.limits.maxInflight ||
       this.socket.writableLength > this.limits.maxQueuedReplyBytes
     ) {
       this.pause();
     }
-    if (isBinary && !this.limits.binaryAsJson) return this.settle(seq, BINARY);
+    if (isBinary) return this.settle(seq, BINARY);
     let frame: unknown;
     try {
       frame = JSON.parse(data as unknown as string);
@@ -99,18 +111,18 @@ export class WsConnection implements Revocable, ReplyTarget {
   }
 
   /** Answers the frames of a span (see ReplyQueue.settleSpan); the exception filter's way in. */
-  answer(span: FrameSpan, replies: unknown): void {
+  answer(span: FrameSpan, replies: EncodedReply | object): void {
     this.replies.settleSpan(span, replies);
   }
 
-  private settle(seq: number, reply: unknown): void {
+  private settle(seq: number, reply: EncodedReply): void {
     this.replies.settle(seq, reply);
   }
 
   revoke(): void {
     if (this.revoked || this.closed) return;
     this.revoked = true;
-    this.stopReading();
+    this.refuse(REVOKED);
     this.settle(this.replies.reserve(), REVOKED);
   }
 
@@ -121,12 +133,13 @@ export class WsConnection implements Revocable, ReplyTarget {
 
   /** Stops reading for good (shutdown): frames already received still get their replies. */
   stopReading(): void {
-    this.stopped = true;
-    this.pause();
+    this.refuse(SHUTTING_DOWN);
   }
 
-  /** Starts the close handshake; reading resumes so that the peer's close frame is seen. */
+  /** Starts the close handshake once; reading resumes so that the peer's close frame is seen. */
   close(code: number, reason: string): void {
+    if (this.closing || this.closed) return;
+    this.closing = true;
     this.paused = false;
     this.ws.resume();
     this.ws.close(code, reason);
@@ -154,14 +167,25 @@ export class WsConnection implements Revocable, ReplyTarget {
     this.maybeResume();
   }
 
+  /** The reply queue broke (a defect): nothing can be answered in order any more. */
+  abandon(): void {
+    this.refuse(INTERNAL_ERROR);
+    this.close(CLOSE_INTERNAL_ERROR, 'internal error');
+  }
+
+  private refuse(reply: EncodedReply): void {
+    this.refusal ??= reply;
+    this.pause();
+  }
+
   private pause(): void {
-    if (this.paused || this.closed) return;
+    if (this.paused || this.closing || this.closed) return;
     this.paused = true;
     this.ws.pause();
   }
 
   private maybeResume(): void {
-    if (!this.paused || this.stopped || this.closed) return;
+    if (!this.paused || this.refusal !== null || this.closed) return;
     if (this.replies.length > this.limits.maxInflight >> 1) return;
     if (this.socket.writableLength > this.limits.maxQueuedReplyBytes) return;
     this.paused = false;

@@ -1,7 +1,7 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FrameSpan } from './reply-queue.js';
 import type { IngestSocket } from './ws-connection.js';
-import { errorFrame, errorFrameOf } from './wire.js';
+import { errorFrameOf, INTERNAL_ERROR } from './wire.js';
 
 /** Where WsConnection passes the FrameSpan being handled in a handler's arguments. */
 const FRAME_SPAN_ARG = 2;
@@ -25,6 +25,6 @@ export class WsExceptionFilter implements ExceptionFilter {
     const frame = errorFrameOf(exception);
     if (frame !== undefined) return frame;
     this.logger.error({ err: exception }, 'unexpected error in a gateway handler');
-    return errorFrame(500, 'internal error');
+    return INTERNAL_ERROR;
   }
 }

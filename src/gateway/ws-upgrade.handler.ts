@@ -38,7 +38,6 @@ export class WsUpgradeHandler {
     this.limits = {
       maxInflight: env.WS_MAX_INFLIGHT,
       maxQueuedReplyBytes: MAX_QUEUED_REPLY_BYTES,
-      binaryAsJson: env.WS_BINARY_FRAMES === 'json',
     };
   }
 

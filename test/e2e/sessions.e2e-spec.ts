@@ -204,6 +204,36 @@ describe.each([
     expect(again.status).toBe(401);
   });
 
+  it('revokes a client that keeps sending: 401 before 4401, nothing after it stored', async () => {
+    // Arrange: a client that sends 20 frames every 5 ms, before and during the revocation.
+    const key = newSessionKey();
+    await putSession(admin, key, ALICE);
+    const client = await connect(service, key);
+    const sent: string[] = [];
+    const pump = setInterval(() => {
+      for (let i = 0; i < 20; i++) {
+        const entry = validEntry();
+        sent.push(entry.correlationId!);
+        client.send(logFrame(entry));
+      }
+    }, 5);
+    await client.next(100);
+
+    // Act
+    await admin.del(`session:${key}`);
+    const code = await closeCodeWithin(client, REVOKE_BOUND_MS + 5000);
+    clearInterval(pump);
+
+    // Assert: acks, then only 401s (the unsolicited one, then one per later frame), then 4401.
+    expect(code).toBe(4401);
+    const first401 = client.replies.findIndex((r) => r.event !== 'ack');
+    expect(first401).toBeGreaterThanOrEqual(100);
+    expect(client.replies.slice(first401).every((r) => r.data.status === 401)).toBe(true);
+    const index = byCorrelationId(await readStored(service.logDir));
+    expect(sent.slice(0, first401).filter((id) => index.get(id)?.length !== 1)).toEqual([]);
+    expect(sent.slice(first401).filter((id) => index.has(id))).toEqual([]);
+  });
+
   it('on expiry (PEXPIRE 300): error 401 and close 4401', async () => {
     // Arrange
     const key = newSessionKey();

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 
 export interface FieldError {
@@ -79,6 +80,14 @@ export class WsClient {
   /** Sends raw bytes as a text (binary=false) or binary frame, unvalidated. */
   sendBytes(bytes: Buffer, binary: boolean): void {
     this.ws.send(bytes, { binary });
+  }
+
+  /**
+   * Writes pre-encoded frames (see ws-frame.ts) to the TCP socket in one write, bypassing ws'
+   * sender: the server reads them in one go, as it would a burst from a busy client.
+   */
+  writeRaw(bytes: Buffer): void {
+    (this.ws as unknown as { _socket: Socket })._socket.write(bytes);
   }
 
   /** Resolves with the first `n` replies; rejects on timeout or if the socket closes first. */
