@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Redis } from 'ioredis';
 import { DomainError } from '../common/domain.error.js';
@@ -60,8 +59,10 @@ export class SessionRepository {
       this.logger.warn(`session of key ${keyId(key)} is not JSON: treated as an invalid key`);
       return null;
     }
-    const session = plainToInstance(SessionDto, plain);
-    if (plain === null || typeof plain !== 'object' || validateSync(session).length > 0) {
+    // Only the three fields are read: the rest of the value, however large or deep, is ignored.
+    const { user, timestamp, ipaddress } = (plain ?? {}) as Record<string, unknown>;
+    const session = Object.assign(new SessionDto(), { user, timestamp, ipaddress });
+    if (typeof plain !== 'object' || Array.isArray(plain) || validateSync(session).length > 0) {
       this.logger.warn(
         `session of key ${keyId(key)} lacks user/timestamp/ipaddress: treated as an invalid key`,
       );

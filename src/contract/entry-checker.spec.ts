@@ -22,14 +22,14 @@ class Sample {
   @IsOptional()
   @IsInt()
   @Min(3)
-  @Max(7, { message: '$property of $target is $value, above $constraint1' })
+  @Max(7, { message: '$property of $target is above $constraint1' })
   count?: number;
 
   @IsContractString(2, 4, { message: (args) => `${args.property} rejected` })
   code: string;
 
   @IsOptional()
-  @IsIn(['x'], { message: '$value is not $constraint1 ($property)' })
+  @IsIn(['x'], { message: 'only $constraint1 for $property' })
   label?: string;
 }
 
@@ -47,6 +47,11 @@ class WithValidateIf {
 class WithEach {
   @IsInt({ each: true })
   list: number[];
+}
+
+class EchoingValue {
+  @IsInt({ message: '$value is not an integer' })
+  n: number;
 }
 
 const messagesOf = (value: object) =>
@@ -90,6 +95,7 @@ describe(compileEntryChecker.name, () => {
     [WithMatches, 'cannot compile constraint matches of field name'],
     [WithValidateIf, 'cannot compile constraint conditionalValidation of field n'],
     [WithEach, 'cannot compile constraint isInt of field list'],
+    [EchoingValue, 'the message of field n quotes $value'],
   ])('refuses a DTO with a constraint it cannot compile (%p)', (target, message) => {
     // Act
     const compile = () => compileEntryChecker(target);

@@ -158,7 +158,9 @@ function compileRule(target: DecoratedClass, metadata: Metadata): Rule {
   });
   // class-validator prefers the decorator's `message`, else the constraint's default one.
   const { message } = metadata;
-  if (typeof message === 'string' && message !== '' && !message.includes('$value')) {
+  if (typeof message === 'string' && message !== '') {
+    // The client's value in a message would be unbounded text of its choosing (SPEC §3 errors).
+    if (message.includes('$value')) throw echoesValue(metadata);
     const text = validationMessage(message, argsFor(undefined, {}));
     return { test: makeTest(metadata.constraints ?? []), fail: () => ({ field, message: text }) };
   }
@@ -172,6 +174,12 @@ function compileRule(target: DecoratedClass, metadata: Metadata): Rule {
 
 function cannotCompile(metadata: Metadata, name = metadata.name ?? metadata.type): Error {
   return new Error(`cannot compile constraint ${name} of field ${metadata.propertyName}`);
+}
+
+function echoesValue(metadata: Metadata): Error {
+  return new Error(
+    `the message of field ${metadata.propertyName} quotes $value: contract messages never echo client input`,
+  );
 }
 
 /** The checker of SPEC §1's LogEntry; last, so that every constant above is initialised. */

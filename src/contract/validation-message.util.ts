@@ -5,10 +5,12 @@ export type MessageSource = string | ((args: ValidationArguments) => string) | u
 
 /**
  * The text class-validator 0.15 produces for a failed constraint, given the metadata's own
- * message or else the constraint's default: `$constraintN`, `$value`, `$property` and `$target`
- * replaced in that order. Mirrors its internal `ValidationUtils.replaceMessageSpecialTokens`,
- * which the package does not export (`replaceAll` with a string is its `RegExp(..., 'g')`);
- * log-entry.dto.spec.ts and entry-checker.spec.ts check that both agree.
+ * message or else the constraint's default: `$constraintN`, `$property` and `$target` replaced in
+ * that order. Mirrors its internal `ValidationUtils.replaceMessageSpecialTokens`, which the
+ * package does not export (`replaceAll` with a string is its `RegExp(..., 'g')`);
+ * log-entry.dto.spec.ts and entry-checker.spec.ts check that both agree. `$value` is left alone:
+ * the entry checker refuses messages that quote the client's value, and no default message of
+ * the constraints it compiles does.
  */
 export function validationMessage(source: MessageSource, args: ValidationArguments): string {
   let text = typeof source === 'function' ? source(args) : source;
@@ -17,10 +19,6 @@ export function validationMessage(source: MessageSource, args: ValidationArgumen
   const constraints: unknown[] = Array.isArray(args.constraints) ? args.constraints : [];
   for (let i = 0; i < constraints.length; i++) {
     text = text.replaceAll(`$constraint${i + 1}`, constraintToString(constraints[i]));
-  }
-  const value: unknown = args.value;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-    text = text.replaceAll('$value', String(value));
   }
   return text.replaceAll('$property', args.property).replaceAll('$target', args.targetName);
 }

@@ -114,9 +114,19 @@ describe(SessionRepository.name, () => {
       ['a JSON string', 'alice'],
       ['a JSON number', 42],
       ['a JSON array holding a session', [ALICE]],
+      ['user over 128 characters', { ...ALICE, user: 'u'.repeat(129) }],
+      ['ipaddress over 64 characters', { ...ALICE, ipaddress: '1'.repeat(65) }],
     ])('returns null for a session with %s', async (_case, value) => {
       const key = newKey();
       await ctx.admin.set(`session:${key}`, JSON.stringify(value));
+
+      await expect(ctx.repository.find(key)).resolves.toBeNull();
+    });
+
+    it('returns null for a session whose user is nested 10,000 deep, without recursing into it', async () => {
+      const key = newKey();
+      const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+      await ctx.admin.set(`session:${key}`, `{"user":${deep},"timestamp":"t","ipaddress":"ip"}`);
 
       await expect(ctx.repository.find(key)).resolves.toBeNull();
     });
