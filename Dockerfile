@@ -3,7 +3,7 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-RUN npm install
+RUN npm ci
 COPY tsconfig.json nest-cli.json ./
 COPY src ./src
 RUN npm run build
@@ -13,7 +13,7 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production LOG_DIR=/data/logs SPOOL_DIR=/data/spool
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-RUN npm install --omit=dev && npm cache clean --force
+RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 RUN mkdir -p /data/logs /data/spool && chown -R node:node /data
 USER node
