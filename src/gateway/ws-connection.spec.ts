@@ -196,18 +196,8 @@ describe(WsConnection.name, () => {
   it('hands consecutive log frames of one read to the handler as one run, one reply per frame', async () => {
     // Arrange
     const calls: { payload: unknown; span: FrameSpan }[] = [];
-    const log: MessageMappingProperties = {
-      message: 'log',
-      methodName: 'log',
-      isAckHandledManually: false,
-      callback: (payload: unknown, span: FrameSpan) => {
-        calls.push({ payload, span });
-        const replies = (payload as number[]).map((n) => `"ack ${n}"`);
-        return Promise.resolve(new PendingReply(Promise.resolve(), replies));
-      },
-    };
     const { handler: slow, release } = controlled();
-    const { ws, connection } = setup([log, slow]);
+    const { ws, connection } = setup([echoLog(calls), slow]);
 
     // Act: two logs, another event, one more log, all in one read.
     connection.receive(frame('log', 1), false);
