@@ -4,6 +4,7 @@ import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
 @Module({
@@ -12,6 +13,7 @@ import { RedisModule } from './redis/redis.module.js';
     LifecycleModule,
     LoggingModule,
     RedisModule,
+    RateLimitModule,
     GatewayModule,
     HealthModule,
   ],

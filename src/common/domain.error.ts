@@ -16,6 +16,8 @@ export class DomainError extends Error {
     readonly status: number,
     message: string,
     readonly errors?: readonly FieldError[],
+    /** More of `error.data` for the client, e.g. `retryAfterMs` of a 429 (SPEC §3). */
+    readonly details?: Readonly<Record<string, number | string>>,
   ) {
     super(message);
   }

@@ -151,6 +151,33 @@ export class EnvDto {
   @IsInt()
   @Min(1)
   PRODUCER_TTL_S = 86_400;
+
+  /** SPEC §3 fairness: entries per second per key name (or session user); 0 = no limit. */
+  @Transform(integer)
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  RATE_LIMIT_ENTRIES_PER_S = 0;
+
+  /** Bucket size of the rate limit; unset: twice the rate (see rateLimitBurst). */
+  @IsOptional()
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  RATE_LIMIT_BURST?: number;
+
+  /** Bytes a tail subscriber's socket may have queued before entries are dropped for it. */
+  @Transform(integer)
+  @IsInt()
+  @Min(1024)
+  @Max(1 << 30)
+  TAIL_MAX_BUFFERED_BYTES = 262_144;
+}
+
+/** RATE_LIMIT_BURST, or its default of twice the rate (SPEC §6). */
+export function rateLimitBurst(env: EnvDto): number {
+  return env.RATE_LIMIT_BURST ?? 2 * env.RATE_LIMIT_ENTRIES_PER_S;
 }
 
 /** Every variable of SPEC §6 (plus HOST and WS_MAX_INFLIGHT), including those without a default. */
@@ -160,4 +187,5 @@ export const ENV_NAMES: readonly string[] = [
   'API_KEYS',
   'READ_API_KEYS',
   'DATABASE_URL',
+  'RATE_LIMIT_BURST',
 ];

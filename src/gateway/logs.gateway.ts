@@ -7,32 +7,51 @@ import {
 } from '@nestjs/websockets';
 import { ApiKeyGuard } from '../auth/api-key.guard.js';
 import { RequireScope } from '../auth/require-scope.decorator.js';
-import { DomainError } from '../common/domain.error.js';
 import type { CheckedEntries } from '../contract/check-entries.util.js';
 import { LogBatchPipe, type CheckedBatch } from '../contract/log-batch.pipe.js';
+import type { LogEntryDto } from '../contract/log-entry.dto.js';
 import { LogRunPipe } from '../contract/log-run.pipe.js';
 import { IngestService } from '../ingest/ingest.service.js';
-import { WsExceptionFilter } from './ws-exception.filter.js';
+import { RateLimitedError } from '../rate-limit/rate-limited.error.js';
+import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
+import type { TailFilter } from '../tail/tail-filter.dto.js';
+import { TailFilterPipe } from '../tail/tail-filter.pipe.js';
+import { TailService } from '../tail/tail.service.js';
 import { PendingReply } from './pending-reply.js';
 import type { IngestSocket } from './ws-connection.js';
-import { ACK_ONE, batchAck, errorFrame, type EncodedReply } from './wire.js';
+import { WsExceptionFilter } from './ws-exception.filter.js';
+import {
+  ACK_ONE,
+  batchAck,
+  errorFrame,
+  errorFrameOf,
+  ReplyWithEffect,
+  type EncodedReply,
+} from './wire.js';
+
+const UNSUBSCRIBED = '{"event":"unsubscribed","data":{}}';
 
 /**
- * The hot path of SPEC §3, top to bottom: a frame's body is validated by its pipe, enriched and
- * stored by IngestService (grouped with every other frame of the same event-loop turn), and the
- * ack is sent only once that write has returned (PendingReply). IngestWsAdapter serves this
- * gateway on WS_PATH and answers each connection's frames in arrival order.
+ * The hot path of SPEC §3, top to bottom: a frame's body is validated by its pipe, checked
+ * against its key's rate, enriched and stored by IngestService (grouped with every other frame of
+ * the same event-loop turn), and the ack is sent only once that write has returned (PendingReply).
+ * IngestWsAdapter serves this gateway on WS_PATH and answers each connection's frames in arrival
+ * order. Reader keys may also tail what is stored (TailService).
  */
 @WebSocketGateway()
 @UseGuards(ApiKeyGuard)
 @UseFilters(WsExceptionFilter)
 export class LogsGateway {
-  constructor(private readonly ingest: IngestService) {}
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly limiter: RateLimiter,
+    private readonly tail: TailService,
+  ) {}
 
   /**
    * `log` frames arrive as runs: the entries of consecutive `log` frames that one socket read
    * brought (often one, often dozens), checked each on its own by LogRunPipe. Each frame gets
-   * its own reply: the ack once stored, or the 400 of its entry.
+   * its own reply: the ack once stored, the 400 of its entry, or a 429 over the rate.
    */
   @SubscribeMessage('log')
   log(
@@ -43,8 +62,10 @@ export class LogsGateway {
     for (const { index, errors } of run.rejected) {
       replies[index] = errorFrame(400, 'invalid log entry', errors);
     }
-    if (run.entries.length === 0) return replies;
-    return new PendingReply(this.ingest.store(run.entries, client.principal), replies);
+    let entries = run.entries;
+    if (this.limiter.enabled) entries = this.limitRun(client.principal.name, run, replies);
+    if (entries.length === 0) return replies;
+    return new PendingReply(this.ingest.store(entries, client.principal), replies);
   }
 
   @SubscribeMessage('batch')
@@ -54,18 +75,41 @@ export class LogsGateway {
   ): PendingReply | string {
     const ack = batchAck(batch.seq, batch.entries.length, batch.rejected);
     if (batch.entries.length === 0) return ack;
+    const wait = this.limiter.take(client.principal.name, batch.entries.length);
+    if (wait > 0) throw new RateLimitedError(wait);
     return new PendingReply(this.ingest.store(batch.entries, client.principal), ack);
   }
 
+  /** Starts (or replaces) this socket's tail once `subscribed` has left, so it comes first. */
   @SubscribeMessage('subscribe')
   @RequireScope('read')
-  subscribe(): never {
-    throw new DomainError(501, 'live tail is not available on this version yet');
+  subscribe(
+    @ConnectedSocket() client: IngestSocket,
+    @MessageBody(TailFilterPipe) filter: TailFilter,
+  ): ReplyWithEffect {
+    const reply = JSON.stringify({ event: 'subscribed', data: { filter } });
+    return new ReplyWithEffect(reply, () => this.tail.subscribe(client.connection, filter));
   }
 
   @SubscribeMessage('unsubscribe')
   @RequireScope('read')
-  unsubscribe(): never {
-    throw new DomainError(501, 'live tail is not available on this version yet');
+  unsubscribe(@ConnectedSocket() client: IngestSocket): string {
+    this.tail.unsubscribe(client.connection);
+    return UNSUBSCRIBED;
+  }
+
+  /**
+   * The run's valid frames in order take one token each while there are tokens; the rest get
+   * 429 in their slots (SPEC §3: a frame over the rate is not stored). Returns what may be stored.
+   */
+  private limitRun(name: string, run: CheckedEntries, replies: EncodedReply[]): LogEntryDto[] {
+    const allowed = this.limiter.takeUpTo(name, run.entries.length);
+    if (allowed === run.entries.length) return run.entries;
+    const limited = errorFrameOf(new RateLimitedError(this.limiter.retryAfter(name)))!;
+    for (let i = 0, r = 0, valid = 0; i < replies.length; i++) {
+      if (r < run.rejected.length && run.rejected[r].index === i) r++;
+      else if (valid++ >= allowed) replies[i] = limited;
+    }
+    return run.entries.slice(0, allowed);
   }
 }

@@ -20,7 +20,11 @@ import { EnvDto } from '../config/env.dto.js';
 import { LogBatchPipe } from '../contract/log-batch.pipe.js';
 import { LogRunPipe } from '../contract/log-run.pipe.js';
 import { IngestService } from '../ingest/ingest.service.js';
+import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { StorageService } from '../storage/storage.service.js';
+import { InProcessTailBus } from '../tail/in-process.tail-bus.js';
+import { TAIL_BUS } from '../tail/tail.constants.js';
+import { TailService } from '../tail/tail.service.js';
 import { LogsGateway } from './logs.gateway.js';
 import { WsConnection, type IngestSocket } from './ws-connection.js';
 
@@ -65,6 +69,9 @@ class RecordingStorage {
     this.written.clear();
     this.scheduler = scheduler;
   }
+
+  /** The live tail listens here; this property has no subscribers. */
+  onStored(): void {}
 
   store(_day: string, lines: readonly string[]): Promise<void> {
     this.lines.push(...lines);
@@ -142,6 +149,9 @@ async function createGateway(storage: RecordingStorage) {
       LogRunPipe,
       LogBatchPipe,
       IngestService,
+      RateLimiter,
+      TailService,
+      { provide: TAIL_BUS, useValue: new InProcessTailBus() },
       { provide: StorageService, useValue: storage },
       { provide: EnvDto, useValue: env },
     ],

@@ -1,8 +1,8 @@
-import type { EncodedReply } from './wire.js';
+import { ReplyWithEffect, type EncodedReply } from './wire.js';
 
 /** The state of a slot whose reply is not ready yet. */
 const PENDING = 0;
-type Slot = EncodedReply | typeof PENDING;
+type Slot = EncodedReply | ReplyWithEffect | typeof PENDING;
 
 /** Consecutive frames of one connection, by the sequence numbers their slots got. */
 export interface FrameSpan {
@@ -52,7 +52,7 @@ export class ReplyQueue {
    * Fills slot `seq` with a reply: an encoded frame, or an object sent as JSON. The first value
    * wins: the exception filter answers before the handler's promise settles.
    */
-  settle(seq: number, reply: EncodedReply | object): void {
+  settle(seq: number, reply: EncodedReply | ReplyWithEffect | object): void {
     const i = seq - this.head;
     if (i < 0 || i >= this.slots.length || this.slots[i] !== PENDING) return;
     this.slots[i] = encode(reply);
@@ -63,7 +63,10 @@ export class ReplyQueue {
    * Fills the slots of a span: `replies` is either one reply per frame (an array, aligned with
    * the span) or one reply for every frame of it (an error that failed them all).
    */
-  settleSpan(span: FrameSpan, replies: EncodedReply | object | readonly EncodedReply[]): void {
+  settleSpan(
+    span: FrameSpan,
+    replies: EncodedReply | ReplyWithEffect | object | readonly EncodedReply[],
+  ): void {
     if (Array.isArray(replies)) {
       for (let i = 0; i < span.count; i++) this.settle(span.first + i, replies[i] as EncodedReply);
     } else {
@@ -81,14 +84,24 @@ export class ReplyQueue {
   private flush(): void {
     const slots = this.slots;
     let n = 0;
-    while (n < slots.length && slots[n] !== PENDING)
-      this.target.sendReply(slots[n++] as EncodedReply);
+    while (n < slots.length && slots[n] !== PENDING) {
+      const slot = slots[n++];
+      if (slot instanceof ReplyWithEffect) {
+        this.target.sendReply(slot.reply);
+        slot.onSent();
+      } else {
+        this.target.sendReply(slot as EncodedReply);
+      }
+    }
     slots.splice(0, n);
     this.head += n;
     this.target.afterFlush();
   }
 }
 
-function encode(reply: EncodedReply | object): EncodedReply {
-  return typeof reply === 'string' || Buffer.isBuffer(reply) ? reply : JSON.stringify(reply);
+function encode(reply: EncodedReply | ReplyWithEffect | object): Exclude<Slot, typeof PENDING> {
+  if (typeof reply === 'string' || Buffer.isBuffer(reply) || reply instanceof ReplyWithEffect) {
+    return reply;
+  }
+  return JSON.stringify(reply);
 }

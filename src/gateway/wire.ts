@@ -7,6 +7,17 @@ import { DomainError, type FieldError } from '../common/domain.error.js';
  */
 export type EncodedReply = string | Buffer;
 
+/**
+ * A reply that takes effect when it leaves, after every earlier frame's reply: `subscribed` starts
+ * the pushes only then, so no pushed entry can precede it. `onSent` must not throw.
+ */
+export class ReplyWithEffect {
+  constructor(
+    readonly reply: EncodedReply,
+    readonly onSent: () => void,
+  ) {}
+}
+
 /** The ack of every `log` frame, encoded once: sent as-is, without a per-ack conversion. */
 export const ACK_ONE: EncodedReply = Buffer.from('{"event":"ack","data":{"accepted":1}}');
 
@@ -30,15 +41,16 @@ export function errorFrame(
   status: number,
   message: string,
   errors?: readonly FieldError[],
+  details?: Readonly<Record<string, number | string>>,
 ): string {
   const data = errors && errors.length > 0 ? { status, message, errors } : { status, message };
-  return JSON.stringify({ event: 'error', data });
+  return JSON.stringify({ event: 'error', data: details ? { ...data, ...details } : data });
 }
 
 /** The error frame of an exception the client should hear about; undefined for a defect. */
 export function errorFrameOf(exception: unknown): string | undefined {
   if (exception instanceof DomainError) {
-    return errorFrame(exception.status, exception.message, exception.errors);
+    return errorFrame(exception.status, exception.message, exception.errors, exception.details);
   }
   // Nest's own rejection, e.g. a guard returning false.
   if (exception instanceof WsException) return errorFrame(403, String(exception.message));

@@ -3,6 +3,7 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { RawData, WebSocket } from 'ws';
 import type { Principal } from '../auth/principal.js';
 import type { Revocable } from '../auth/revocable.js';
+import type { TailOutlet } from '../tail/tail-outlet.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
 import { ReplyQueue, type FrameSpan, type ReplyTarget } from './reply-queue.js';
 import { errorFrame, INTERNAL_ERROR, type EncodedReply } from './wire.js';
@@ -41,7 +42,7 @@ function uncorkAll(): void {
  * in arrival order through its ReplyQueue, stops reading while too much is unanswered, and ends
  * on shutdown (1012) or when its session is revoked (4401).
  */
-export class WsConnection implements Revocable, ReplyTarget {
+export class WsConnection implements Revocable, ReplyTarget, TailOutlet {
   private readonly replies = new ReplyQueue(this);
   private readonly dispatcher: FrameDispatcher;
   private paused = false;
@@ -165,6 +166,24 @@ export class WsConnection implements Revocable, ReplyTarget {
     if (this.revoked && this.replies.length === 0)
       this.close(CLOSE_SESSION_REVOKED, 'session revoked');
     this.maybeResume();
+  }
+
+  /** Bytes queued in user space for the peer (TailOutlet). */
+  get buffered(): number {
+    return this.socket.writableLength;
+  }
+
+  /** A live-tail push: sent now, corked with this tick's replies, outside the reply order. */
+  push(frame: string): void {
+    this.sendReply(frame);
+  }
+
+  onDrain(listener: () => void): void {
+    this.socket.on('drain', listener);
+  }
+
+  onClose(listener: () => void): void {
+    this.ws.once('close', listener);
   }
 
   /** The reply queue broke (a defect): nothing can be answered in order any more. */

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { EnvDto, rateLimitBurst } from '../config/env.dto.js';
+
+interface Bucket {
+  tokens: number;
+  /** When `tokens` was last brought up to date (ms). */
+  at: number;
+}
+
+/** Buckets kept before full (idle) ones are forgotten: bounds memory whatever the session users. */
+const MAX_BUCKETS = 10_000;
+
+/**
+ * SPEC §3 fairness: a token bucket per key name (or session user) on this instance, filled at
+ * RATE_LIMIT_ENTRIES_PER_S up to RATE_LIMIT_BURST, shared by all that name's connections and
+ * transports. A take of n entries either gets all n or none. A take larger than the burst is let
+ * through once the bucket is full and leaves it in debt, so a big batch is slow, never impossible.
+ */
+@Injectable()
+export class RateLimiter {
+  readonly enabled: boolean;
+  private readonly perMs: number;
+  private readonly burst: number;
+  private readonly buckets = new Map<string, Bucket>();
+  private refused = 0;
+
+  constructor(env: EnvDto) {
+    this.enabled = env.RATE_LIMIT_ENTRIES_PER_S > 0;
+    this.perMs = env.RATE_LIMIT_ENTRIES_PER_S / 1000;
+    this.burst = rateLimitBurst(env);
+  }
+
+  /** Entries refused so far (`logger_rate_limited_total`). */
+  get limited(): number {
+    return this.refused;
+  }
+
+  /** Takes `n` tokens of `name`: 0 when taken, else the ms until they could be. */
+  take(name: string, n: number, now = Date.now()): number {
+    if (!this.enabled || n === 0) return 0;
+    const bucket = this.bucketOf(name, now);
+    const needed = Math.min(n, this.burst);
+    if (bucket.tokens >= needed) {
+      bucket.tokens -= n;
+      return 0;
+    }
+    this.refused += n;
+    return Math.ceil((needed - bucket.tokens) / this.perMs);
+  }
+
+  /** Takes as many of `n` single-entry tokens as there are: how many were taken. */
+  takeUpTo(name: string, n: number, now = Date.now()): number {
+    if (!this.enabled || n === 0) return n;
+    const bucket = this.bucketOf(name, now);
+    const taken = Math.max(0, Math.min(n, Math.floor(bucket.tokens)));
+    bucket.tokens -= taken;
+    this.refused += n - taken;
+    return taken;
+  }
+
+  /** The ms until one more entry of `name` could be taken. */
+  retryAfter(name: string, now = Date.now()): number {
+    const bucket = this.bucketOf(name, now);
+    return bucket.tokens >= 1 ? 0 : Math.ceil((1 - bucket.tokens) / this.perMs);
+  }
+
+  private bucketOf(name: string, now: number): Bucket {
+    let bucket = this.buckets.get(name);
+    if (bucket === undefined) {
+      if (this.buckets.size >= MAX_BUCKETS) this.forgetFull(now);
+      bucket = { tokens: this.burst, at: now };
+      this.buckets.set(name, bucket);
+    } else if (now > bucket.at) {
+      bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.at) * this.perMs);
+      bucket.at = now;
+    }
+    return bucket;
+  }
+
+  /** A bucket that has refilled to the burst is the same as none. */
+  private forgetFull(now: number): void {
+    for (const [name, b] of this.buckets) {
+      if (b.tokens + (now - b.at) * this.perMs >= this.burst) this.buckets.delete(name);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import type { TailBus, TailBusListener } from './tail-bus.interface.js';
+
+/** Without Redis (SPEC §6): the tail sees this instance's entries only, handed over directly. */
+export class InProcessTailBus implements TailBus {
+  private listener: TailBusListener | undefined;
+  private interested = false;
+
+  publish(lines: readonly string[]): void {
+    if (this.interested) this.listener?.entries(lines);
+  }
+
+  listen(listener: TailBusListener): void {
+    this.listener = listener;
+  }
+
+  setInterested(interested: boolean): void {
+    this.interested = interested;
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

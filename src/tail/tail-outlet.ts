@@ -1,0 +1,11 @@
+/** What the live tail needs of a client connection (WsConnection implements it). */
+export interface TailOutlet {
+  /** Bytes queued for the peer and not yet handed to the kernel. */
+  readonly buffered: number;
+  /** Sends a server frame now, outside the frame-reply order (pushes are not replies). */
+  push(frame: string): void;
+  /** Called whenever the queued bytes have been written out. */
+  onDrain(listener: () => void): void;
+  /** Called once, when the connection has closed. */
+  onClose(listener: () => void): void;
+}

@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { EnvDto } from '../config/env.dto.js';
+import { createRedisClient } from '../redis/create-redis-client.js';
+import { REDIS_CLIENT } from '../redis/redis.constants.js';
+import { StorageModule } from '../storage/storage.module.js';
+import { InProcessTailBus } from './in-process.tail-bus.js';
+import { RedisTailBus } from './redis.tail-bus.js';
+import type { TailBus } from './tail-bus.interface.js';
+import { TailFilterPipe } from './tail-filter.pipe.js';
+import { TAIL_BUS } from './tail.constants.js';
+import { TailService } from './tail.service.js';
+
+/** The pub/sub channel of a deployment: named after its stream, so deployments sharing a Redis stay apart. */
+export function tailChannel(env: EnvDto): string {
+  return `${env.REDIS_STREAM_KEY}:tail`;
+}
+
+/** Live tail (SPEC §3): across instances through Redis pub/sub when REDIS_URL is set, else in-process. */
+@Module({
+  imports: [StorageModule],
+  providers: [
+    {
+      provide: TAIL_BUS,
+      inject: [EnvDto, REDIS_CLIENT],
+      useFactory: (env: EnvDto, redis: Redis | null): TailBus =>
+        redis && env.REDIS_URL
+          ? new RedisTailBus(redis, createRedisClient(env.REDIS_URL, 'tail'), tailChannel(env))
+          : new InProcessTailBus(),
+    },
+    TailService,
+    TailFilterPipe,
+  ],
+  exports: [TailService, TailFilterPipe],
+})
+export class TailModule {}

@@ -1,0 +1,112 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { EnvDto } from '../config/env.dto.js';
+import { StorageService } from '../storage/storage.service.js';
+import { SubscriptionIndex } from './subscription.index.js';
+import type { TailBus } from './tail-bus.interface.js';
+import type { TailFilter } from './tail-filter.dto.js';
+import type { TailOutlet } from './tail-outlet.js';
+import { TailSubscriber } from './tail-subscriber.js';
+import { TAIL_BUS } from './tail.constants.js';
+
+const DEGRADED =
+  '{"event":"error","data":{"status":503,"message":"live tail degraded: Redis is unreachable, entries stored meanwhile are not pushed; the tail resumes by itself"}}';
+
+/**
+ * The live tail (SPEC §3): every group the storage has written is published once on the bus,
+ * and every group the bus delivers is pushed, entry by entry, to the subscribers whose filter
+ * matches, found through a SubscriptionIndex. Ingest never waits for the tail.
+ */
+@Injectable()
+export class TailService implements OnApplicationShutdown {
+  private readonly logger = new Logger(TailService.name);
+  private readonly index = new SubscriptionIndex<TailSubscriber>();
+  private readonly subscribers = new Map<TailOutlet, TailSubscriber>();
+  private readonly maxBuffered: number;
+  private droppedTotal = 0;
+  /** Numbers the delivered groups, so that each subscriber judges its backlog once per group. */
+  private groups = 0;
+  private busUp = true;
+
+  constructor(
+    @Inject(TAIL_BUS) private readonly bus: TailBus,
+    storage: StorageService,
+    env: EnvDto,
+  ) {
+    this.maxBuffered = env.TAIL_MAX_BUFFERED_BYTES;
+    bus.listen({ entries: (lines) => this.deliver(lines), available: (up) => this.available(up) });
+    storage.onStored((lines) => bus.publish(lines));
+  }
+
+  /** Connections subscribed now (`logger_tail_subscribers`). */
+  get subscriberCount(): number {
+    return this.index.size;
+  }
+
+  /** Entries dropped for slow subscribers so far (`logger_tail_dropped_total`). */
+  get dropped(): number {
+    return this.droppedTotal;
+  }
+
+  /** Starts (or, with a new filter, replaces) the subscription of `outlet`. */
+  subscribe(outlet: TailOutlet, filter: TailFilter): void {
+    let subscriber = this.subscribers.get(outlet);
+    if (subscriber) {
+      this.index.remove(subscriber);
+      subscriber.filter = filter;
+    } else {
+      subscriber = new TailSubscriber(outlet, filter, this.maxBuffered, this.countDropped);
+      this.subscribers.set(outlet, subscriber);
+      outlet.onClose(() => this.unsubscribe(outlet));
+    }
+    this.index.add(subscriber);
+    this.bus.setInterested(true);
+    if (!this.busUp) subscriber.notify(DEGRADED);
+  }
+
+  /** Ends the subscription of `outlet`, if any. */
+  unsubscribe(outlet: TailOutlet): void {
+    const subscriber = this.subscribers.get(outlet);
+    if (!subscriber) return;
+    this.subscribers.delete(outlet);
+    this.index.remove(subscriber);
+    if (this.index.size === 0) this.bus.setInterested(false);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.bus.close();
+  }
+
+  /** Parses each line once, and builds its `log` event once, only if some filter matches. */
+  private deliver(lines: readonly string[]): void {
+    if (this.index.size === 0) return;
+    const group = ++this.groups;
+    for (const line of lines) {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch (error) {
+        // Only another instance's bug (or a stranger on the channel) can send this.
+        this.logger.warn(`tail: a published line is not JSON (${(error as Error).message})`);
+        continue;
+      }
+      let frame: string | undefined;
+      this.index.forEachMatch(entry, (s) =>
+        s.deliver((frame ??= `{"event":"log","data":${line}}`), group),
+      );
+    }
+  }
+
+  private available(up: boolean): void {
+    this.busUp = up;
+    if (up) {
+      this.logger.log('live tail resumed');
+      return;
+    }
+    this.logger.warn('live tail degraded: Redis pub/sub unreachable');
+    for (const subscriber of this.subscribers.values()) subscriber.notify(DEGRADED);
+  }
+
+  private readonly countDropped = (count: number): void => {
+    this.droppedTotal += count;
+  };
+}
