@@ -11,7 +11,12 @@ import {
 } from '../support/service-process.js';
 import { byCorrelationId, readStored } from '../support/stored.js';
 import { pushedLogs, repliesOf, subscribe, until } from '../support/tail-client.js';
-import { openClient, terminateAllClients, type WsClient } from '../support/ws-client.js';
+import {
+  openClient,
+  terminateAllClients,
+  tryUpgrade,
+  type WsClient,
+} from '../support/ws-client.js';
 
 /** SPEC §3 live tail over real sockets: filters, scope, order, slow subscribers, many instances. */
 
@@ -299,5 +304,25 @@ describe('fairness: per-key rate limit', () => {
     const stored = byCorrelationId(await readStored(service.logDir));
     expect([...over, single].filter((e) => stored.has(e.correlationId!))).toEqual([]);
     expect(stored.get(spared.correlationId!)).toHaveLength(1);
+  });
+});
+
+describe('tail sockets count as connections', () => {
+  it('refuses the upgrade over WS_MAX_CONNECTIONS with 503 when subscribers hold the slots', async () => {
+    const service = await startService({ env: { WS_MAX_CONNECTIONS: '2' } });
+    const tails = [await reader(service), await reader(service)];
+    for (const tail of tails) await subscribe(tail, {});
+
+    const refused = await tryUpgrade(service.wsUrl(), {
+      headers: { 'x-api-key': SERVICE_KEY.key },
+    });
+    await tails[0].close();
+    await until(() => false, 200);
+    const admitted = await tryUpgrade(service.wsUrl(), {
+      headers: { 'x-api-key': SERVICE_KEY.key },
+    });
+
+    expect(refused.status).toBe(503);
+    expect(admitted.status).toBe(101);
   });
 });
