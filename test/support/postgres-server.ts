@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, chownSync, constants, readdirSync } from 'node:fs';
+import { accessSync, chownSync, constants, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -13,7 +13,8 @@ import { freePort } from './free-port.js';
  * As root (initdb refuses root) both run as the `postgres` OS user via runuser, the dir chowned
  * to it. fsync is off (the page cache survives a killed server, which is what the outage specs
  * do; they never cut power) but commits stay synchronous, so a committed row survives SIGKILL.
- * The server runs in its own process group so that kill/pause reach every backend.
+ * Signals go to the whole process tree: PostgreSQL's children call setsid(), so neither a process
+ * group nor the postmaster alone would stop (or kill) the backends that serve open connections.
  */
 export interface PostgresServer {
   /** `postgres://postgres@127.0.0.1:PORT/postgres` */
@@ -70,8 +71,11 @@ export async function startPostgres(): Promise<PostgresServer> {
 
   let port = await freePort();
   const launch = async (): Promise<ChildProcess> => {
+    clearStaleLock(data);
     const [cmd, args] = run(join(bin, 'postgres'), [
-      ...['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1'],
+      ...['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'],
+      // TCP only: no socket file (nor its lock, which a killed server would leave behind).
+      ...['-c', 'unix_socket_directories='],
       ...['-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=60'],
       ...['-c', 'shared_buffers=32MB'],
     ]);
@@ -107,7 +111,15 @@ export async function startPostgres(): Promise<PostgresServer> {
     },
     async restart() {
       await server.kill();
-      current = await launch();
+      // The killed backends may take a moment to be reaped and let go of the data dir's lock.
+      for (let attempt = 1; !current; attempt++) {
+        try {
+          current = await launch();
+        } catch (error) {
+          if (attempt >= 3) throw error;
+          await sleep(500);
+        }
+      }
     },
     pause() {
       if (current) signalGroup(current, 'SIGSTOP');
@@ -208,13 +220,60 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
-/** The server and every backend share the child's process group (spawned detached). */
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+/**
+ * A killed postmaster may linger as a zombie that nothing reaps (its parent died with it), and
+ * postgres refuses a data dir whose postmaster.pid names a pid that still exists. Such a lock is
+ * stale: remove it.
+ */
+function clearStaleLock(data: string): void {
+  let pid: number;
   try {
-    if (child.pid) process.kill(-child.pid, signal);
+    pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   } catch {
-    // the group is already gone
+    return; // no lock file: a clean start
   }
+  let state = '';
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    state = 'gone';
+  }
+  if (state === 'Z' || state === 'gone') rmSync(join(data, 'postmaster.pid'), { force: true });
+}
+
+/** Signals the child (runuser or postgres) and every process below it: postmaster, backends. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (!child.pid) return;
+  for (const pid of tree(child.pid)) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
+/** `root` and its descendants, parents first, from /proc. */
+function tree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // pid (comm) state ppid …; comm may hold spaces and parentheses, so split after the last ')'
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const list = children.get(ppid) ?? [];
+    list.push(Number(name));
+    children.set(ppid, list);
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]) ?? []));
+  return out;
 }
 
 /** Signals the group and waits for the child's exit; SIGKILLs it after STOP_TIMEOUT_MS. */
@@ -229,11 +288,7 @@ async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<v
   for (let i = 0; i < 100 && groupAlive(child); i++) await sleep(20);
 }
 
+/** Any postgres process of this data dir still running (backends outlive a killed postmaster). */
 function groupAlive(child: ChildProcess): boolean {
-  try {
-    if (child.pid) process.kill(-child.pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return child.pid !== undefined && tree(child.pid).length > 1;
 }
