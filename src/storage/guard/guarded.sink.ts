@@ -11,6 +11,8 @@ import { circuitValue, type SinkPolicy } from './sink-policy.js';
 const REPLAY_MAX_ENTRIES = 5000;
 /** Pause before a replay retries after a failure or while the circuit is open. */
 const RETRY_PAUSE_MS = 100;
+/** A sink's own readiness check longer than this counts as down (a hung server never answers). */
+const CHECK_TIMEOUT_MS = 1000;
 
 /**
  * A remote sink behind its circuit breaker and its durable spool (SPEC §5). A group goes
@@ -73,7 +75,7 @@ export class GuardedSink implements LogSink {
   async check(): Promise<void> {
     if (!this.spooling) {
       try {
-        await this.inner.check();
+        await withTimeout(this.inner.check(), CHECK_TIMEOUT_MS);
         return;
       } catch (error) {
         this.spool.check();
@@ -84,13 +86,18 @@ export class GuardedSink implements LogSink {
     this.spool.check();
   }
 
-  /** Stops replaying (the rest stays spooled for the next boot), then closes spool and sink. */
+  /**
+   * Stops replaying (the rest stays spooled for the next boot), then closes spool and sink. A
+   * sink whose server hangs may not close within the shutdown budget: it is left behind then.
+   */
   async close(): Promise<void> {
     this.closed = true;
     this.stop.abort();
     await this.replaying;
     await this.spool.close();
-    await this.inner.close();
+    await withTimeout(this.inner.close(), CHECK_TIMEOUT_MS).catch((error: unknown) =>
+      this.logger.warn(`${this.kind} did not close cleanly: ${reason(error)}`),
+    );
   }
 
   private startReplay(): void {
@@ -149,6 +156,14 @@ export class GuardedSink implements LogSink {
   private async pause(): Promise<void> {
     await sleep(RETRY_PAUSE_MS, undefined, { signal: this.stop.signal }).catch(() => undefined);
   }
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 function reason(error: unknown): string {
