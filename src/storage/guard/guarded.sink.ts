@@ -27,6 +27,8 @@ export class GuardedSink implements LogSink {
   readonly kind: string;
   private replaying: Promise<void> | undefined;
   private closed = false;
+  /** Set by a failed direct write, cleared once the spool is replayed: logs once per outage. */
+  private down = false;
   private readonly stop = new AbortController();
   private readonly logger: Logger;
 
@@ -59,7 +61,13 @@ export class GuardedSink implements LogSink {
         this.metrics.observe((performance.now() - started) / 1000);
         return;
       } catch (error) {
-        this.logger.warn(`${this.kind} write failed, spooling until it recovers: ${reason(error)}`);
+        // Once per outage: while the breaker stays open every group lands here again.
+        if (!this.down) {
+          this.logger.warn(
+            `${this.kind} write failed, spooling until it recovers: ${reason(error)}`,
+          );
+        }
+        this.down = true;
       }
     }
     try {
@@ -122,6 +130,7 @@ export class GuardedSink implements LogSink {
       if (!batch) {
         if (!this.spool.empty) continue;
         this.replaying = undefined;
+        this.down = false;
         if (replayed > 0) this.logger.log(`${this.kind}: spool replayed (${replayed} entries)`);
         return;
       }

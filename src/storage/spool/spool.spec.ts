@@ -166,6 +166,22 @@ describe(Spool.name, () => {
     await expect(spool.append([group('{}')])).resolves.toBeUndefined();
   });
 
+  it('serializes appends made at once; one refused does not fail the next', async () => {
+    // Arrange
+    const spool = await open(4096);
+    const small = group('{"ok":1}');
+
+    // Act
+    const results = await Promise.allSettled([
+      spool.append([group('x'.repeat(5000))]),
+      spool.append([small]),
+    ]);
+
+    // Assert
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    expect(await drain(spool)).toEqual([small]);
+  });
+
   it('writes the same records with fsync=always', async () => {
     // Arrange
     const spool = await Spool.open(dir, { maxBytes: 1 << 20, fsync: 'always' });

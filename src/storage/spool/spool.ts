@@ -78,12 +78,14 @@ export class Spool {
    * (SPOOL_MAX_BYTES) or the disk refuses; then nothing of `groups` counts as spooled.
    */
   append(groups: readonly EntryGroup[]): Promise<void> {
+    // Appends are serialized; one that failed does not fail the next.
     const previous = this.appending;
-    const done = (previous ? previous.then(() => this.write(groups)) : this.write(groups)).finally(
-      () => {
-        if (this.appending === done) this.appending = undefined;
-      },
-    );
+    const start = previous
+      ? previous.catch(() => undefined).then(() => this.write(groups))
+      : this.write(groups);
+    const done = start.finally(() => {
+      if (this.appending === done) this.appending = undefined;
+    });
     this.appending = done;
     return done;
   }
