@@ -134,12 +134,16 @@ export class EnvDto {
   @Max(100)
   PG_POOL_SIZE = 4;
 
-  /** Server-side `statement_timeout` and client-side query timeout of the `postgres` sink (ms). */
+  /**
+   * Server-side `statement_timeout` and client-side query timeout of the `postgres` sink (ms).
+   * Best no longer than STORAGE_WRITE_TIMEOUT_MS: an INSERT the breaker gave up on is then
+   * cancelled by the server instead of holding the entry ids its replay must insert.
+   */
   @Transform(integer)
   @IsInt()
   @Min(100)
   @Max(600_000)
-  PG_STATEMENT_TIMEOUT_MS = 10_000;
+  PG_STATEMENT_TIMEOUT_MS = 2000;
 
   @Transform(integer)
   @IsInt()

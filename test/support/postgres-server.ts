@@ -232,7 +232,7 @@ function clearStaleLock(data: string): void {
   } catch {
     return; // no lock file: a clean start
   }
-  let state = '';
+  let state: string;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);

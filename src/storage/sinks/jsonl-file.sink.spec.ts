@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EntryGroup } from './entry-group.js';
@@ -74,18 +76,29 @@ describe(JsonlFileSink.name, () => {
     expect(read('2026-01-22')).toBe('{"c":3}\n');
   });
 
-  it('with FSYNC=always writes the same bytes (after fdatasync)', async () => {
-    // Arrange
-    const synced = new JsonlFileSink(join(root, 'synced'), 'always');
+  it.each([
+    ['always', 2],
+    ['never', 0],
+  ] as const)('with FSYNC=%s fdatasyncs %d times for two writes, same bytes', async (mode, n) => {
+    // Arrange: FileHandle is not exported; its prototype is that of any open handle
+    const probe = await open(join(root, 'probe'), 'w');
+    const datasync = jest.spyOn(
+      Object.getPrototypeOf(probe) as { datasync(): Promise<void> },
+      'datasync',
+    );
+    await probe.close();
+    const synced = new JsonlFileSink(join(root, mode), mode);
 
     // Act
-    await synced.write(group('2026-01-21', ['{"a":1}', '{"b":2}']));
+    await synced.write(group('2026-01-21', ['{"a":1}']));
+    await synced.write(group('2026-01-21', ['{"b":2}']));
     await synced.close();
+    const calls = datasync.mock.calls.length;
+    datasync.mockRestore();
 
     // Assert
-    expect(readFileSync(join(root, 'synced', '2026-01-21.jsonl'), 'utf8')).toBe(
-      '{"a":1}\n{"b":2}\n',
-    );
+    expect(calls).toBe(n);
+    expect(readFileSync(join(root, mode, '2026-01-21.jsonl'), 'utf8')).toBe('{"a":1}\n{"b":2}\n');
   });
 
   it('refuses a day that is not YYYY-MM-DD', async () => {

@@ -1,5 +1,6 @@
+import { jest } from '@jest/globals';
 import { mkdtempSync, readdirSync, rmSync, truncateSync, statSync } from 'node:fs';
-import { appendFile } from 'node:fs/promises';
+import { appendFile, open as openFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EntryGroup } from '../sinks/entry-group.js';
@@ -182,15 +183,24 @@ describe(Spool.name, () => {
     expect(await drain(spool)).toEqual([small]);
   });
 
-  it('writes the same records with fsync=always', async () => {
-    // Arrange
+  it('with fsync=always fdatasyncs each append (and the dir of a new segment) before it resolves', async () => {
+    // Arrange: FileHandle is not exported; its prototype is that of any open handle
     const spool = await Spool.open(dir, { maxBytes: 1 << 20, fsync: 'always' });
+    const probe = await openFile(join(dir, '..', 'probe'), 'w');
+    const datasync = jest.spyOn(
+      Object.getPrototypeOf(probe) as { datasync(): Promise<void> },
+      'datasync',
+    );
+    await probe.close();
     const groups = [group('{"a":1}'), group('{"b":2}')];
 
     // Act
     for (const g of groups) await spool.append([g]);
+    const calls = datasync.mock.calls.length;
+    datasync.mockRestore();
 
-    // Assert
+    // Assert: 2 appends + 1 directory sync for the one segment created
+    expect(calls).toBe(3);
     expect(await drain(spool)).toEqual(groups);
   });
 });
