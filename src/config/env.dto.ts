@@ -136,14 +136,14 @@ export class EnvDto {
 
   /**
    * Server-side `statement_timeout` and client-side query timeout of the `postgres` sink (ms).
-   * Best no longer than STORAGE_WRITE_TIMEOUT_MS: an INSERT the breaker gave up on is then
-   * cancelled by the server instead of holding the entry ids its replay must insert.
+   * At least the replay timeout (5 × STORAGE_WRITE_TIMEOUT_MS), or the server cancels replays of
+   * a slow database; an INSERT the breaker gave up on runs at most this long.
    */
   @Transform(integer)
   @IsInt()
   @Min(100)
   @Max(600_000)
-  PG_STATEMENT_TIMEOUT_MS = 2000;
+  PG_STATEMENT_TIMEOUT_MS = 10_000;
 
   @Transform(integer)
   @IsInt()

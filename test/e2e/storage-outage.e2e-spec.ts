@@ -35,7 +35,7 @@ const BREAKER_ENV = {
   STORAGE_WRITE_TIMEOUT_MS: '400',
   BREAKER_FAILURES: '2',
   BREAKER_HALF_OPEN_MS: '200',
-  PG_STATEMENT_TIMEOUT_MS: '400',
+  PG_STATEMENT_TIMEOUT_MS: '3000',
 };
 
 describe('storage outages (file, redis, postgres fan-out)', () => {

@@ -3,7 +3,7 @@ import { batchFrame, validEntry } from './entries.js';
 import type { WsClient } from './ws-client.js';
 
 /** Unanswered frames each connection keeps in flight. */
-const WINDOW = 8;
+const WINDOW = 4;
 /** Entries per batch frame. */
 const BATCH = 5;
 
@@ -71,7 +71,7 @@ export class SteadyLoad {
         );
       }
       await client.next(client.replies.length + 1, 30_000);
-      await sleep(2); // steady, not flat out: the point is an outage under traffic
+      await sleep(10); // steady, not flat out: the point is an outage under traffic
     }
     await client.next(sent.length, 30_000);
   }

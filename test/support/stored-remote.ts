@@ -42,7 +42,7 @@ export async function tableCorrelationIds(db: pg.Client): Promise<string[]> {
 }
 
 /** Polls `count()` until it reaches `n` (a spool replays in the background); returns the last. */
-export async function waitForCount(count: () => Promise<number>, n: number, timeoutMs = 30_000) {
+export async function waitForCount(count: () => Promise<number>, n: number, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   let last = await count();
   while (last < n && Date.now() < deadline) {

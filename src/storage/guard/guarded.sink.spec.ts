@@ -9,7 +9,10 @@ import { CircuitStateValue, SinkMetrics } from '../storage-metrics.js';
 import { GuardedSink } from './guarded.sink.js';
 import { createSinkPolicy } from './sink-policy.js';
 
-type Mode = 'ok' | 'fail' | 'hang';
+type Mode = 'ok' | 'fail' | 'hang' | 'small';
+
+/** In mode `small` a write of more entries than this fails (a slow backend's timeout). */
+const SMALL_WRITE = 300;
 
 /** A remote sink double: records what reached it; fails or hangs on demand. */
 class FakeRemoteSink implements LogSink {
@@ -24,6 +27,8 @@ class FakeRemoteSink implements LogSink {
   async write(groups: readonly EntryGroup[]): Promise<void> {
     this.calls++;
     if (this.mode === 'fail') throw new Error('backend down');
+    const entries = groups.reduce((n, g) => n + g.lines.length, 0);
+    if (this.mode === 'small' && entries > SMALL_WRITE) throw new Error('timed out');
     if (this.mode === 'hang') await new Promise<void>((resolve) => this.hung.push(resolve));
     this.stored.push(...groups);
   }
@@ -174,6 +179,24 @@ describe(GuardedSink.name, () => {
 
     // Assert
     expect(inner.uniqueSeqs()).toEqual(groups.map((g) => g.seq));
+  });
+
+  it('replays in smaller batches when large ones fail, until the spool is empty', async () => {
+    // Arrange: 30 groups of 100 spooled while down
+    inner.mode = 'fail';
+    const groups = Array.from({ length: 30 }, () => ({
+      ...group(),
+      lines: Array.from({ length: 100 }, (_, i) => `{"i":${i}}`),
+    }));
+    for (const g of groups) await sink.write([g]);
+
+    // Act: the backend is back but refuses writes of more than 300 entries
+    inner.mode = 'small';
+    await until(() => !sink.spooling, 'spool drained');
+
+    // Assert
+    expect(inner.uniqueSeqs()).toEqual(groups.map((g) => g.seq));
+    expect(metrics.replayed).toBe(3000);
   });
 
   it('rejects a group that neither the sink nor a full spool takes, and is not ready', async () => {

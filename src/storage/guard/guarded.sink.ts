@@ -7,8 +7,13 @@ import type { Spool, SpoolBatch } from '../spool/spool.js';
 import type { SinkMetrics } from '../storage-metrics.js';
 import { circuitValue, type SinkPolicy } from './sink-policy.js';
 
-/** Entries one replay write carries at most (several spooled groups in one sink.write). */
+/**
+ * Entries one replay write carries at most (several spooled groups in one sink.write). A failed
+ * replay halves it, down to REPLAY_MIN_ENTRIES (or one group), a successful one doubles it back,
+ * so a slow backend gets batches it can store within the timeout.
+ */
 const REPLAY_MAX_ENTRIES = 5000;
+const REPLAY_MIN_ENTRIES = 250;
 /** Pause before a replay retries after a failure or while the circuit is open. */
 const RETRY_PAUSE_MS = 100;
 /** A sink's own readiness check longer than this counts as down (a hung server never answers). */
@@ -29,6 +34,7 @@ export class GuardedSink implements LogSink {
   private closed = false;
   /** Set by a failed direct write, cleared once the spool is replayed: logs once per outage. */
   private down = false;
+  private replayEntries = REPLAY_MAX_ENTRIES;
   private readonly stop = new AbortController();
   private readonly logger: Logger;
 
@@ -136,13 +142,15 @@ export class GuardedSink implements LogSink {
       }
       const started = performance.now();
       try {
-        await this.guard.policy.execute(() => this.inner.write(batch.groups));
+        await this.guard.replayPolicy.execute(() => this.inner.write(batch.groups));
         await this.spool.commit(batch);
       } catch (error) {
         this.logger.debug(`${this.kind} replay write failed: ${reason(error)}`);
+        this.replayEntries = Math.max(REPLAY_MIN_ENTRIES, this.replayEntries >> 1);
         await this.pause();
         continue;
       }
+      this.replayEntries = Math.min(REPLAY_MAX_ENTRIES, this.replayEntries * 2);
       this.metrics.observe((performance.now() - started) / 1000);
       this.metrics.stored += batch.entries;
       this.metrics.replayed += batch.entries;
@@ -154,7 +162,7 @@ export class GuardedSink implements LogSink {
 
   private async nextBatch(): Promise<SpoolBatch | undefined> {
     try {
-      return await this.spool.next(REPLAY_MAX_ENTRIES);
+      return await this.spool.next(this.replayEntries);
     } catch (error) {
       this.logger.error({ err: error }, `${this.kind} spool unreadable, retrying`);
       await this.pause();

@@ -20,10 +20,22 @@ export interface SinkPolicyOptions {
   halfOpenMs: number;
 }
 
-/** A sink's breaker and the timeout inside it, as one policy; `breaker` for its state. */
+/** Replays may take this many times the write timeout: nobody waits for their acks. */
+export const REPLAY_TIMEOUT_FACTOR = 5;
+
+/**
+ * A sink's breaker with the timeout inside it, as one policy per use; `breaker` for its state.
+ * Both policies share the breaker, so a replay's outcome opens or closes it like a write's.
+ */
 export interface SinkPolicy {
   readonly breaker: CircuitBreakerPolicy;
+  /** For the writes an ack waits for: STORAGE_WRITE_TIMEOUT_MS. */
   readonly policy: IPolicy;
+  /**
+   * For replays: REPLAY_TIMEOUT_FACTOR times longer, so that a backend that is merely slow (a
+   * replay batch is larger than most groups) still makes progress, while a hung one is caught.
+   */
+  readonly replayPolicy: IPolicy;
 }
 
 /**
@@ -39,7 +51,9 @@ export function createSinkPolicy(options: SinkPolicyOptions): SinkPolicy {
     breaker: new ConsecutiveBreaker(options.failures),
   });
   const policy = wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
-  return { breaker, policy };
+  const replayMs = options.timeoutMs * REPLAY_TIMEOUT_FACTOR;
+  const replayPolicy = wrap(breaker, timeout(replayMs, TimeoutStrategy.Aggressive));
+  return { breaker, policy, replayPolicy };
 }
 
 /** cockatiel's state as `logger_circuit_state` (an isolated breaker counts as open). */
