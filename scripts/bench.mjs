@@ -5,7 +5,8 @@
 // The load generator sends its JSON frames as binary frames, which SPEC §3 refuses and the
 // references accept; the service under test gets WS_BINARY_FRAMES=json to parse them alike.
 //
-//   npm run bench [-- --scenarios a50,b50,idle5000 --runs 3 --servers project,node,go --no-sessions]
+//   npm run bench [-- --scenarios a50,b50,idle5000 --runs 3 --servers project,node,go --no-sessions
+//                    --no-storage]
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -85,4 +86,13 @@ if (!process.argv.includes('--no-sessions')) {
     },
   );
   if (sessions.status !== 0) process.exit(sessions.status ?? 1);
+}
+
+// The storage scenarios (issue 8): batch-50 on redis and postgres against file, FSYNC=always, and
+// the replay rate after an outage (skip with --no-storage).
+if (!process.argv.includes('--no-storage')) {
+  const storage = spawnSync(process.execPath, [path.join(ROOT, 'scripts/bench-storage.mjs')], {
+    stdio: 'inherit',
+  });
+  if (storage.status !== 0) process.exit(storage.status ?? 1);
 }
