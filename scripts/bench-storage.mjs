@@ -96,10 +96,16 @@ async function startPostgres() {
   const child = spawnTracked(pc, pa);
   await waitFor(port, 'postgres');
   await sleep(500);
-  return { port, url: `postgres://postgres@127.0.0.1:${port}/postgres`, child, dir };
+  // runuser does not pass SIGINT on: pg_ctl stops the server itself (fast shutdown).
+  const [sc, sa] = as(`${bin}/pg_ctl`, ['-D', data, '-m', 'fast', '-w', 'stop']);
+  const stopServer = async () => {
+    execFileSync(sc, sa, { stdio: 'ignore' });
+    await stop(child);
+  };
+  return { port, url: `postgres://postgres@127.0.0.1:${port}/postgres`, child, dir, stopServer };
 }
 
-function matrix(redis, postgres) {
+async function matrix(redis, postgres) {
   const servers = {
     file: `node ${MAIN}`,
     fsync: `env FSYNC=always node ${MAIN}`,
@@ -111,12 +117,14 @@ function matrix(redis, postgres) {
   const args = [path.join(BENCH, 'matrix.mjs'), '--servers', Object.keys(servers).join(',')];
   for (const [name, cmd] of Object.entries(servers)) args.push('--server', `${name}=${cmd}`);
   args.push('--scenarios', 'b50', '--runs', runs, '--out', OUT);
+  // A port of its own: another checkout's bench may hold the matrix's default one.
+  const BENCH_PORT = process.env.BENCH_PORT ?? String(await freePort());
   const run = spawnSync(process.execPath, args, {
     stdio: 'inherit',
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', WS_BINARY_FRAMES: 'json' },
+    env: { ...process.env, LOG_LEVEL: 'warn', WS_BINARY_FRAMES: 'json', BENCH_PORT },
   });
-  if (run.status !== 0) process.exit(run.status ?? 1);
+  if (run.status !== 0) throw new Error(`matrix exited with ${run.status}`);
   const file = fs
     .readdirSync(OUT)
     .filter((f) => !before.has(f) && f.startsWith('matrix-'))
@@ -216,10 +224,10 @@ async function replay() {
 if (!process.argv.includes('--no-matrix')) {
   const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
   try {
-    matrix(redis, postgres);
+    await matrix(redis, postgres);
   } finally {
     await stop(redis.child);
-    await stop(postgres.child, 'SIGINT');
+    await postgres.stopServer();
     for (const d of [redis.dir, postgres.dir]) fs.rmSync(d, { recursive: true, force: true });
   }
 }
