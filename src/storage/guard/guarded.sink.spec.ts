@@ -39,6 +39,11 @@ class FakeRemoteSink implements LogSink {
 
   async close(): Promise<void> {}
 
+  /** Writes hanging right now. */
+  get hanging(): number {
+    return this.hung.length;
+  }
+
   /** Lets every hung write finish (as a SIGCONT'd server would). */
   release(): void {
     for (const resolve of this.hung.splice(0)) resolve();
@@ -73,9 +78,9 @@ describe(GuardedSink.name, () => {
   let metrics: SinkMetrics;
   let sink: GuardedSink;
 
-  const build = async (maxBytes = 1 << 20) => {
+  const build = async (maxBytes = 1 << 20, timeoutMs = 50) => {
     const spool = await Spool.open(join(root, 'fake'), { maxBytes, fsync: 'never' });
-    const policy = createSinkPolicy({ timeoutMs: 50, failures: 2, halfOpenMs: 50 });
+    const policy = createSinkPolicy({ timeoutMs, failures: 2, halfOpenMs: 50 });
     return new GuardedSink(inner, spool, policy, metrics);
   };
 
@@ -245,6 +250,20 @@ describe(GuardedSink.name, () => {
     // Assert
     expect(spoolingAtBoot).toBe(true);
     expect(inner.uniqueSeqs()).toEqual([...left, fresh].map((g) => g.seq));
+  });
+
+  it('close() does not wait for a replay write that hangs (its timeout is long)', async () => {
+    // Arrange: a 60 s write timeout (5 min for replays), a group spooled, the backend then hung
+    await sink.close();
+    sink = await build(1 << 20, 60_000);
+    inner.mode = 'fail';
+    await sink.write([group()]);
+    inner.mode = 'hang';
+    await until(() => inner.hanging > 0, 'a replay write hangs');
+
+    // Act / Assert: well within jest's 5 s test timeout
+    await expect(sink.close()).resolves.toBeUndefined();
+    expect(readdirSync(join(root, 'fake')).length).toBe(1);
   });
 
   it('close() stops replaying and keeps what is still spooled on disk', async () => {

@@ -142,7 +142,11 @@ export class GuardedSink implements LogSink {
       }
       const started = performance.now();
       try {
-        await this.guard.replayPolicy.execute(() => this.inner.write(batch.groups));
+        // close() aborts a replay write at once: it has no ack waiting, the spool keeps its groups.
+        await this.guard.replayPolicy.execute(
+          () => this.inner.write(batch.groups),
+          this.stop.signal,
+        );
         await this.spool.commit(batch);
       } catch (error) {
         this.logger.debug(`${this.kind} replay write failed: ${reason(error)}`);
