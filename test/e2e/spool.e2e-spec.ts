@@ -88,6 +88,43 @@ describe('a spool left by a killed service', () => {
   );
 });
 
+describe('a SIGTERM while the database hangs', () => {
+  let spoolDir: string;
+
+  beforeEach(async () => {
+    spoolDir = await mkdtemp(join(tmpdir(), 'logger-spool-e2e-'));
+  });
+
+  afterEach(() => rm(spoolDir, { recursive: true, force: true }));
+
+  it('exits 0 within its budget, keeping the spool, which the next process replays', async () => {
+    // Arrange: one batch stored directly, then the database hangs (SIGSTOP) and ten are spooled
+    const postgres = await startPostgres();
+    const env = {
+      STORAGE: 'postgres',
+      DATABASE_URL: postgres.url,
+      SPOOL_DIR: spoolDir,
+      ...FAST_BREAKER,
+    };
+    const first = await startService({ env });
+    const client = await connect(first.wsUrl());
+    const stored = await sendBatches(client, 'term-a', 1, 25);
+    postgres.pause();
+    const spooled = await sendBatches(client, 'term-b', 10, 25);
+
+    // Act
+    const exit = await first.stop('SIGTERM');
+    postgres.resume();
+    await startService({ env });
+    const db = await postgres.client();
+    await waitForCount(async () => (await tableCorrelationIds(db)).length, 275);
+
+    // Assert
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(await tableCorrelationIds(db)).toEqual([...stored, ...spooled].flat());
+  });
+});
+
 describe('a full spool disk while the backend is down', () => {
   let disk: SmallDisk;
 
