@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import {
+  ArrayUnique,
   IsIn,
   IsInt,
   IsOptional,
@@ -14,6 +15,9 @@ import {
 /** Storage strategies of SPEC §5; `STORAGE` is one of them or a comma list of them. */
 export const STORAGE_KINDS = ['file', 'redis', 'postgres'] as const;
 export type StorageKind = (typeof STORAGE_KINDS)[number];
+
+export const FSYNC_MODES = ['never', 'always'] as const;
+export type FsyncMode = (typeof FSYNC_MODES)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -58,7 +62,12 @@ export class EnvDto {
     each: true,
     message: `STORAGE must be a comma list of: ${STORAGE_KINDS.join(', ')}`,
   })
+  @ArrayUnique({ message: 'STORAGE must not list a kind twice' })
   STORAGE: StorageKind[] = ['file'];
+
+  /** SPEC §5: `always` fdatasyncs every group written to a file or the spool before its acks. */
+  @IsIn(FSYNC_MODES)
+  FSYNC: FsyncMode = 'never';
 
   @IsString()
   @MinLength(1)
@@ -68,9 +77,11 @@ export class EnvDto {
   @MinLength(1)
   SPOOL_DIR = './data/spool';
 
-  @IsOptional()
+  @ValidateIf((env: EnvDto) => env.STORAGE?.includes?.('redis') || env.REDIS_URL !== undefined)
   @Transform(trimmed)
-  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @Matches(/^rediss?:\/\/.+/, {
+    message: 'REDIS_URL must be a redis:// or rediss:// URL (required when STORAGE includes redis)',
+  })
   REDIS_URL?: string;
 
   @IsString()
@@ -106,6 +117,66 @@ export class EnvDto {
   @IsInt()
   @Min(1000)
   REDIS_STREAM_MAXLEN = 1_000_000;
+
+  /**
+   * How long the stream remembers the last group each writer stored (its dedupe mark); a spool
+   * replayed later than this after its writer's last write could store entries twice.
+   */
+  @Transform(integer)
+  @IsInt()
+  @Min(60)
+  REDIS_STREAM_DEDUPE_TTL_S = 604_800;
+
+  /** Connections of the `postgres` sink's pool. */
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  PG_POOL_SIZE = 4;
+
+  /**
+   * Server-side `statement_timeout` and client-side query timeout of the `postgres` sink (ms).
+   * At least the replay timeout (5 × STORAGE_WRITE_TIMEOUT_MS), or the server cancels replays of
+   * a slow database; an INSERT the breaker gave up on runs at most this long.
+   */
+  @Transform(integer)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  PG_STATEMENT_TIMEOUT_MS = 10_000;
+
+  @Transform(integer)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  PG_CONNECT_TIMEOUT_MS = 2000;
+
+  /** A `redis`/`postgres` write slower than this counts as failed: its group goes to the spool. */
+  @Transform(integer)
+  @IsInt()
+  @Min(10)
+  @Max(600_000)
+  STORAGE_WRITE_TIMEOUT_MS = 2000;
+
+  /** Consecutive failed writes that open a sink's circuit breaker. */
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  BREAKER_FAILURES = 3;
+
+  /** How long an open breaker waits before one half-open probe (the oldest spooled group). */
+  @Transform(integer)
+  @IsInt()
+  @Min(10)
+  @Max(600_000)
+  BREAKER_HALF_OPEN_MS = 1000;
+
+  /** Bytes the spool of one sink may hold; past it (or a full disk) ingest answers 503. */
+  @Transform(integer)
+  @IsInt()
+  @Min(4096)
+  SPOOL_MAX_BYTES = 1 << 30;
 
   @Transform(integer)
   @IsInt()

@@ -58,6 +58,8 @@ describe('invalid configuration', () => {
   it.each([
     ['PORT', 'abc'],
     ['STORAGE', 'bogus'],
+    ['STORAGE', 'file,file'],
+    ['FSYNC', 'sometimes'],
     ['WS_MAX_PAYLOAD', '12'],
     ['BATCH_MAX_ENTRIES', '0'],
     ['LOG_LEVEL', 'loud'],
