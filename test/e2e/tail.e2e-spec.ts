@@ -313,6 +313,7 @@ describe('tail sockets count as connections', () => {
     const tails = [await reader(service), await reader(service)];
     for (const tail of tails) await subscribe(tail, {});
 
+    const openBefore = tails.map((t) => t.ws.readyState);
     const refused = await tryUpgrade(service.wsUrl(), {
       headers: { 'x-api-key': SERVICE_KEY.key },
     });
@@ -322,6 +323,7 @@ describe('tail sockets count as connections', () => {
       headers: { 'x-api-key': SERVICE_KEY.key },
     });
 
+    expect(openBefore).toEqual([1, 1]);
     expect(refused.status).toBe(503);
     expect(admitted.status).toBe(101);
   });
