@@ -11,6 +11,9 @@ import type { SessionWatcher } from '../auth/session.watcher.js';
 import { DomainError } from '../common/domain.error.js';
 import type { EnvDto } from '../config/env.dto.js';
 import type { LifecycleState } from '../lifecycle/lifecycle.state.js';
+import { extractProducerId } from '../producer/producer-id.util.js';
+import type { ProducerStream } from '../producer/producer-stream.js';
+import type { ProducerStreams } from '../producer/producer-streams.service.js';
 import type { ConnectionRegistry } from './connection.registry.js';
 import { WsConnection, type ConnectionLimits, type IngestSocket } from './ws-connection.js';
 
@@ -34,6 +37,7 @@ export class WsUpgradeHandler {
     private readonly registry: ConnectionRegistry,
     private readonly lifecycle: LifecycleState,
     private readonly sessions: SessionWatcher,
+    private readonly producers: ProducerStreams,
   ) {
     this.limits = {
       maxInflight: env.WS_MAX_INFLIGHT,
@@ -54,11 +58,17 @@ export class WsUpgradeHandler {
     if (!this.canAccept()) return refuse(socket, 503);
     const key = extractApiKey(req);
     if (key === null) return refuse(socket, 401);
+    const producerId = extractProducerId(req);
+    if (producerId.kind === 'invalid') return refuse(socket, 400, producerId.reason);
     const ip = socket.remoteAddress ?? '';
     this.handshakes++;
     let principal: Principal;
+    let producer: ProducerStream | undefined;
     try {
       principal = await this.resolver.resolve(key, ip);
+      if (producerId.kind === 'stream') {
+        producer = await this.producers.open(principal.name, producerId.producerId);
+      }
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       this.logger.debug(
@@ -74,6 +84,7 @@ export class WsUpgradeHandler {
       const client = ws as IngestSocket;
       client.principal = principal;
       client.connection = new WsConnection(ws, socket, principal, this.limits, this.onHandlerError);
+      if (producer) client.connection.startProducerStream(producer);
       client.on('pong', onPong);
       client.on('error', onSocketError);
       this.registry.add(client.connection);
@@ -99,9 +110,9 @@ function pathOf(url = '/'): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
-function refuse(socket: Socket, status: number): void {
+function refuse(socket: Socket, status: number, message = STATUS_CODES[status] ?? 'error'): void {
   if (socket.destroyed) return;
-  const body = JSON.stringify({ status, message: STATUS_CODES[status] ?? 'error' });
+  const body = JSON.stringify({ status, message });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
