@@ -2,8 +2,12 @@ import { Module } from '@nestjs/common';
 import { AppConfigModule } from './config/app-config.module.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
+import { HttpModule } from './http/http.module.js';
+import { HttpIngestModule } from './http-ingest/http-ingest.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MetricsCoreModule } from './metrics/metrics-core.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
 @Module({
@@ -12,8 +16,12 @@ import { RedisModule } from './redis/redis.module.js';
     LifecycleModule,
     LoggingModule,
     RedisModule,
+    MetricsCoreModule,
+    HttpModule,
     GatewayModule,
+    HttpIngestModule,
     HealthModule,
+    MetricsModule,
   ],
 })
 export class AppModule {}
