@@ -32,6 +32,9 @@ interface Line {
   id?: string;
 }
 
+/** Well-formed Unicode without U+0000 (SPEC §1): what a valid entry's strings may hold. */
+const isStorable = (text: string) => text.isWellFormed() && !text.includes('\0');
+
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 
 const validLine = fc
@@ -41,7 +44,7 @@ const validLine = fc
     errorCode: fc.option(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { nil: undefined }),
     proto: fc.boolean(),
   })
-  .filter((r) => r.errorMessage === undefined || !/[\u0000\ud800-\udfff]/.test(r.errorMessage))
+  .filter((r) => r.errorMessage === undefined || isStorable(r.errorMessage))
   .map(({ level, errorMessage, errorCode, proto }): Line => {
     const id = uniqueId('prop');
     const entry = validEntry({ correlationId: id, level, errorMessage, errorCode });
