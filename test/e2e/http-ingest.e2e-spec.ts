@@ -1,5 +1,12 @@
 import { jest } from '@jest/globals';
-import { STORED_FIELD_ORDER, batchFrame, uniqueId, validEntry } from '../support/entries.js';
+import {
+  STORED_FIELD_ORDER,
+  batchFrame,
+  logFrame,
+  uniqueId,
+  validEntry,
+} from '../support/entries.js';
+import { httpGet } from '../support/http-get.js';
 import { postLogs, type HttpReply } from '../support/http-request.js';
 import {
   SERVICE_KEY,
@@ -253,5 +260,40 @@ describe('POST /logs', () => {
     expect(Buffer.byteLength(body)).toBe(HTTP_MAX_BODY);
     expect(res.status).toBe(200);
     expect(await counts([entry.correlationId!])).toEqual([1]);
+  });
+});
+
+describe('POST /logs while draining (SPEC §7)', () => {
+  afterEach(() => terminateAllClients());
+  afterAll(() => stopAllServices());
+
+  it('answers and stores a request read during the drain, with Connection: close', async () => {
+    // Arrange: a WebSocket client that keeps sending keeps the drain going (it waits for quiet)
+    const service = await startService();
+    const client = await openClient(service.wsUrl(), { headers: { 'x-api-key': SERVICE_KEY.key } });
+    const ticker = setInterval(() => client.send(logFrame(validEntry())), 20);
+    const entry = validEntry();
+    const keptAlive = (e: object) =>
+      postLogs(service.httpUrl, SERVICE_KEY.key, [line(e)], 'application/x-ndjson', {}, true);
+    // Before the signal a keep-alive request stays open.
+    expect((await keptAlive(validEntry())).headers.connection).toBe('keep-alive');
+    try {
+      service.child.kill('SIGTERM');
+      while ((await httpGet(`${service.httpUrl}/health/ready`)).status !== 503) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+
+      // Act
+      const res = await keptAlive(entry);
+
+      // Assert
+      expect(res.status).toBe(200);
+      expect(res.headers.connection).toBe('close');
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(await service.waitForExit(15_000)).toEqual({ code: 0, signal: null });
+    const stored = byCorrelationId(await readStored(service.logDir)).get(entry.correlationId!);
+    expect(stored?.length).toBe(1);
   });
 });

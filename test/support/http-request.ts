@@ -1,4 +1,4 @@
-import { request, type IncomingHttpHeaders } from 'node:http';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 
 export interface HttpReply {
   status: number;
@@ -14,6 +14,8 @@ export interface HttpRequestOptions {
   /** The body, written piece by piece with `req.write` (so the server sees these chunks). */
   chunks?: readonly (string | Buffer)[];
   timeoutMs?: number;
+  /** Ask for a keep-alive connection (a fresh agent, destroyed after the answer). */
+  keepAlive?: boolean;
 }
 
 /**
@@ -24,14 +26,15 @@ export interface HttpRequestOptions {
  */
 export function httpRequest(url: string, options: HttpRequestOptions = {}): Promise<HttpReply> {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  return new Promise((resolve, reject) => {
+  const agent = options.keepAlive ? new Agent({ keepAlive: true }) : false;
+  const answer = new Promise<HttpReply>((resolve, reject) => {
     let answered = false;
     const req = request(
       url,
       {
         method: options.method ?? 'GET',
         headers: options.headers,
-        agent: false,
+        agent,
         timeout: timeoutMs,
       },
       (res) => {
@@ -54,6 +57,7 @@ export function httpRequest(url: string, options: HttpRequestOptions = {}): Prom
       () => undefined,
     );
   });
+  return agent ? answer.finally(() => agent.destroy()) : answer;
 }
 
 /** Writes each piece in its own turn of the event loop, respecting backpressure. */
@@ -75,11 +79,12 @@ export function postLogs(
   chunks: readonly (string | Buffer)[],
   contentType: string | null = 'application/x-ndjson',
   headers: Record<string, string | number> = {},
+  keepAlive = false,
 ): Promise<HttpReply> {
   const all: Record<string, string | number> = { ...headers };
   if (key !== undefined) all['x-api-key'] = key;
   if (contentType !== null) all['content-type'] = contentType;
-  return httpRequest(`${url}/logs`, { method: 'POST', headers: all, chunks });
+  return httpRequest(`${url}/logs`, { method: 'POST', headers: all, chunks, keepAlive });
 }
 
 function parse(text: string): unknown {
