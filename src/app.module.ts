@@ -8,6 +8,7 @@ import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsCoreModule } from './metrics/metrics-core.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { QueryModule } from './query/query.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
 @Module({
@@ -20,6 +21,7 @@ import { RedisModule } from './redis/redis.module.js';
     HttpModule,
     GatewayModule,
     HttpIngestModule,
+    QueryModule,
     HealthModule,
     MetricsModule,
   ],

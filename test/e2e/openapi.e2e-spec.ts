@@ -20,7 +20,7 @@ describe('OpenAPI', () => {
 
   afterAll(() => stopAllServices());
 
-  it('GET /docs-json lists POST /logs with its statuses, the probes and /metrics', async () => {
+  it('GET /docs-json lists POST and GET /logs, the statuses of POST, the probes and /metrics', async () => {
     // Act
     const res = await httpGet(`${service.httpUrl}/docs-json`);
 
@@ -28,7 +28,7 @@ describe('OpenAPI', () => {
     expect(res.status).toBe(200);
     const doc = res.json as OpenApiDocument;
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths['/logs'])).toContain('post');
+    expect(Object.keys(doc.paths['/logs']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(doc.paths['/logs'].post.responses ?? {}).sort()).toEqual(
       ['200', '400', '401', '403', '413', '415', '503'].sort(),
     );
