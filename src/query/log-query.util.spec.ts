@@ -41,3 +41,24 @@ describe(parseLogQuery.name, () => {
     expect(parseLogQuery({ limit: '1000' }).limit).toBe(1000);
   });
 });
+
+describe('parseLogQuery on hostile parameter names', () => {
+  it('bounds and quotes an unknown name in the error', () => {
+    // Arrange
+    const name = `x\u0001${'y'.repeat(10_000)}`;
+
+    // Act
+    let error: { message: string; errors: { field: string; message: string }[] } | undefined;
+    try {
+      parseLogQuery({ [name]: '1' });
+    } catch (e) {
+      error = e as typeof error;
+    }
+
+    // Assert
+    expect(error!.message.length).toBeLessThan(300);
+    expect(error!.message).not.toContain('\u0001');
+    expect(error!.errors[0].field.length).toBe(64);
+    expect(error!.errors[0].message).not.toContain('\u0001');
+  });
+});

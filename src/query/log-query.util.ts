@@ -1,4 +1,4 @@
-import { quoteClientText } from '../common/client-text.util.js';
+import { QUOTE_MAX, quoteClientText } from '../common/client-text.util.js';
 import { DomainError } from '../common/domain.error.js';
 import { LOG_LEVELS, type LogLevel } from '../contract/log-level.enum.js';
 import { isRfc3339 } from '../contract/rfc3339.util.js';
@@ -56,7 +56,9 @@ function parseTime(name: string, value: string | undefined): number | undefined 
 }
 
 export function bad(name: string, why: string): DomainError {
-  return new DomainError(400, `invalid query parameter ${quoteClientText(name)}: ${why}`, [
-    { field: name, message: `${name} ${why}` },
+  const shown = quoteClientText(name);
+  // An unknown parameter's name is client text: bounded in `field`, quoted in messages.
+  return new DomainError(400, `invalid query parameter ${shown}: ${why}`, [
+    { field: name.slice(0, QUOTE_MAX), message: `${shown} ${why}` },
   ]);
 }
