@@ -14,6 +14,9 @@ import {
   stopAllServices,
   type ServiceProcess,
 } from '../support/service-process.js';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parsePrometheus, sampleValue } from '../support/prometheus.js';
 import { byCorrelationId, readStored, type StoredEntry } from '../support/stored.js';
 import { openClient, terminateAllClients } from '../support/ws-client.js';
 
@@ -260,6 +263,37 @@ describe('POST /logs', () => {
     expect(Buffer.byteLength(body)).toBe(HTTP_MAX_BODY);
     expect(res.status).toBe(200);
     expect(await counts([entry.correlationId!])).toEqual([1]);
+  });
+});
+
+describe('POST /logs when storage fails', () => {
+  afterAll(() => stopAllServices());
+
+  it('answers 503 in the error body, and stores nothing of the body', async () => {
+    // Arrange: today's day file is a directory, so the file sink cannot open it
+    const service = await startService();
+    const today = new Date().toISOString().slice(0, 10);
+    await mkdir(join(service.logDir, `${today}.jsonl`), { recursive: true });
+    const entries = [validEntry(), validEntry()];
+
+    // Act
+    const res = await postLogs(service.httpUrl, SERVICE_KEY.key, [entries.map(line).join('')]);
+
+    // Assert
+    expect(res.status).toBe(503);
+    expect(res.json).toEqual({
+      status: 503,
+      message: expect.stringContaining('storage unavailable'),
+      errors: [],
+    });
+    const files = await readdir(service.logDir, { withFileTypes: true });
+    expect(files.filter((f) => f.isFile()).map((f) => f.name)).toEqual([]);
+    const metrics = parsePrometheus((await httpGet(`${service.httpUrl}/metrics`)).body);
+    expect(sampleValue(metrics, 'logger_entries_rejected_total', { reason: 'unavailable' })).toBe(
+      2,
+    );
+    expect(sampleValue(metrics, 'logger_entries_stored_total', { sink: 'file' })).toBe(0);
+    expect(service.isRunning).toBe(true);
   });
 });
 
