@@ -24,6 +24,9 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 /** `name:key[,name:key]`: names and keys are non-empty and contain no `,`; keys no `:` prefix. */
 const KEY_LIST = /^[^:,]+:[^,]+(,[^:,]+:[^,]+)*$/;
 
+/** An origin as browsers send it: scheme, host and an optional port, nothing after. */
+const ORIGIN = /^https?:\/\/[^/?#\s:]+(:\d{1,5})?$/i;
+
 /** Decimal integers only: Number() would also take `0x50`, `1e3` or ` ` as numbers. */
 const integer = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (/^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN) : value;
@@ -244,6 +247,22 @@ export class EnvDto {
   @Min(1024)
   @Max(1 << 30)
   TAIL_MAX_BUFFERED_BYTES = 262_144;
+
+  /** Largest POST /logs body in bytes, whatever its content type (SPEC §4); larger gets 413. */
+  @Transform(integer)
+  @IsInt()
+  @Min(1024)
+  @Max(1 << 30)
+  HTTP_MAX_BODY = 10_485_760;
+
+  /** Origins browsers may connect from (SPEC §3); unset = any. */
+  @IsOptional()
+  @Transform(list)
+  @Matches(ORIGIN, {
+    each: true,
+    message: 'ALLOWED_ORIGINS must be a comma list of origins such as https://app.example.com',
+  })
+  ALLOWED_ORIGINS?: string[];
 }
 
 /** RATE_LIMIT_BURST, or its default of twice the rate (SPEC §6). */
@@ -259,4 +278,5 @@ export const ENV_NAMES: readonly string[] = [
   'READ_API_KEYS',
   'DATABASE_URL',
   'RATE_LIMIT_BURST',
+  'ALLOWED_ORIGINS',
 ];

@@ -10,6 +10,7 @@ import type { Principal } from '../auth/principal.js';
 import type { SessionWatcher } from '../auth/session.watcher.js';
 import { DomainError } from '../common/domain.error.js';
 import type { EnvDto } from '../config/env.dto.js';
+import { OriginPolicy } from '../http/origin.policy.js';
 import type { LifecycleState } from '../lifecycle/lifecycle.state.js';
 import { extractProducerId } from '../producer/producer-id.util.js';
 import type { ProducerStream } from '../producer/producer-stream.js';
@@ -22,13 +23,15 @@ const MAX_QUEUED_REPLY_BYTES = 1 << 20;
 
 /**
  * Decides every WebSocket upgrade before anything is upgraded (SPEC §2, §3): wrong path 404,
- * shutting down or full 503, missing/unknown/ambiguous key 401, session store down 503. Only an
- * authenticated request becomes a socket, which then carries its principal and connection.
+ * a browser origin not in ALLOWED_ORIGINS 403, shutting down or full 503, missing/unknown/
+ * ambiguous key 401, session store down 503. Only an authenticated request becomes a socket,
+ * which then carries its principal and connection.
  */
 export class WsUpgradeHandler {
   private readonly logger = new Logger('WsUpgrade');
   private handshakes = 0;
   private readonly limits: ConnectionLimits;
+  private readonly origins: OriginPolicy;
 
   constructor(
     private readonly wss: WebSocketServer,
@@ -43,6 +46,7 @@ export class WsUpgradeHandler {
       maxInflight: env.WS_MAX_INFLIGHT,
       maxQueuedReplyBytes: MAX_QUEUED_REPLY_BYTES,
     };
+    this.origins = new OriginPolicy(env.ALLOWED_ORIGINS);
   }
 
   readonly onUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
@@ -55,6 +59,9 @@ export class WsUpgradeHandler {
 
   private async upgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
     if (pathOf(req.url) !== this.env.WS_PATH) return refuse(socket, 404);
+    if (this.origins.judge(req.headers.origin, req.headers.host) === 'refused') {
+      return refuse(socket, 403);
+    }
     if (!this.canAccept()) return refuse(socket, 503);
     const key = extractApiKey(req);
     if (key === null) return refuse(socket, 401);

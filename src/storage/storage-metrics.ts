@@ -29,10 +29,14 @@ export class SinkMetrics {
   durationSum = 0;
   durationCount = 0;
 
+  /** Also told of every write's duration (the Prometheus histogram, see storage.module.ts). */
+  observer: ((sink: string, seconds: number) => void) | undefined;
+
   constructor(readonly sink: string) {}
 
   /** Records one successful sink write that took `seconds`. */
   observe(seconds: number): void {
+    this.observer?.(this.sink, seconds);
     let i = 0;
     while (i < STORE_DURATION_BUCKETS.length && seconds > STORE_DURATION_BUCKETS[i]) i++;
     this.durationBuckets[i]++;
@@ -45,12 +49,22 @@ export class SinkMetrics {
 @Injectable()
 export class StorageMetrics {
   private readonly bySink = new Map<string, SinkMetrics>();
+  private observer: SinkMetrics['observer'];
 
   /** The metrics of `sink`, created on first use. */
   for(sink: string): SinkMetrics {
     let metrics = this.bySink.get(sink);
-    if (!metrics) this.bySink.set(sink, (metrics = new SinkMetrics(sink)));
+    if (!metrics) {
+      this.bySink.set(sink, (metrics = new SinkMetrics(sink)));
+      metrics.observer = this.observer;
+    }
     return metrics;
+  }
+
+  /** Tells `observer` of every sink's write durations from now on. */
+  observeDurations(observer: NonNullable<SinkMetrics['observer']>): void {
+    this.observer = observer;
+    for (const metrics of this.bySink.values()) metrics.observer = observer;
   }
 
   all(): SinkMetrics[] {

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EnvDto } from '../config/env.dto.js';
+import { SINK_METRICS_SOURCE } from '../metrics/metrics.constants.js';
+import { StoreDurationRecorder } from '../metrics/store-duration.recorder.js';
+import { sinkMetricsSource } from './sink-metrics.source.js';
 import { createConfiguredLogSink } from './sinks/create-log-sink.js';
 import { LOG_SINK } from './storage.constants.js';
 import { StorageMetrics } from './storage-metrics.js';
@@ -19,7 +22,12 @@ import { StorageService } from './storage.service.js';
       inject: [EnvDto, StorageMetrics],
     },
     StorageService,
+    {
+      provide: SINK_METRICS_SOURCE,
+      useFactory: sinkMetricsSource,
+      inject: [StorageMetrics, { token: StoreDurationRecorder, optional: true }],
+    },
   ],
-  exports: [LOG_SINK, StorageService, StorageMetrics],
+  exports: [LOG_SINK, StorageService, StorageMetrics, SINK_METRICS_SOURCE],
 })
 export class StorageModule {}
