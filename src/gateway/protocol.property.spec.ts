@@ -20,6 +20,7 @@ import { EnvDto } from '../config/env.dto.js';
 import { LogBatchPipe } from '../contract/log-batch.pipe.js';
 import { LogRunPipe } from '../contract/log-run.pipe.js';
 import { IngestService } from '../ingest/ingest.service.js';
+import { IngestCounters } from '../metrics/ingest.counters.js';
 import { PRODUCER_STATE_STORE } from '../producer/producer-state.store.js';
 import { ProducerStreams } from '../producer/producer-streams.service.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
@@ -151,6 +152,7 @@ async function createGateway(storage: RecordingStorage) {
       LogRunPipe,
       LogBatchPipe,
       IngestService,
+      IngestCounters,
       RateLimiter,
       TailService,
       { provide: TAIL_BUS, useValue: new InProcessTailBus() },

@@ -43,8 +43,8 @@ export class FileProducerStateStore implements ProducerStateStore {
   ) {
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, PRODUCER_STATE_FILE);
-    this.load();
-    this.compact();
+    // Nothing is written until a stream records a seq: no file for services without producers.
+    if (this.load()) this.compact();
   }
 
   lastSeq(stream: string): Promise<number> {
@@ -97,12 +97,13 @@ export class FileProducerStateStore implements ProducerStateStore {
     });
   }
 
-  private load(): void {
+  /** Reads the log back; false when there is none yet. */
+  private load(): boolean {
     let text: string;
     try {
       text = readFileSync(this.path, 'utf8');
     } catch {
-      return;
+      return false;
     }
     for (const line of text.split('\n')) {
       const record = parseRecord(line);
@@ -110,6 +111,7 @@ export class FileProducerStateStore implements ProducerStateStore {
       const known = this.states.get(record.s);
       this.states.set(record.s, { seq: Math.max(record.q, known?.seq ?? 0), at: record.t });
     }
+    return true;
   }
 
   /** Boot: synchronous, before any append. */
