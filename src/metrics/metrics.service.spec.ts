@@ -75,4 +75,12 @@ describe(MetricsService.name, () => {
     expect(valueOf(text, 'logger_entries_stored_total{sink="file"}')).toBe('12');
     expect(valueOf(text, 'logger_store_duration_seconds_count{sink="postgres"}')).toBe('0');
   });
+
+  it('serves the default process metrics without the ones that walk every handle per scrape', async () => {
+    const text = await serviceWith().metrics.scrape();
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(text).toContain('nodejs_heap_size_total_bytes');
+    expect(text).not.toContain('nodejs_active_handles');
+    expect(text).not.toContain('nodejs_active_resources');
+  });
 });

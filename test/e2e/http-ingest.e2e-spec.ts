@@ -1,11 +1,5 @@
 import { jest } from '@jest/globals';
-import {
-  STORED_FIELD_ORDER,
-  batchFrame,
-  logFrame,
-  uniqueId,
-  validEntry,
-} from '../support/entries.js';
+import { STORED_FIELD_ORDER, batchFrame, uniqueId, validEntry } from '../support/entries.js';
 import { httpGet } from '../support/http-get.js';
 import { postLogs, type HttpReply } from '../support/http-request.js';
 import {
@@ -15,6 +9,7 @@ import {
   type ServiceProcess,
 } from '../support/service-process.js';
 import { mkdir, readdir } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { parsePrometheus, sampleValue } from '../support/prometheus.js';
 import { byCorrelationId, readStored, type StoredEntry } from '../support/stored.js';
@@ -298,36 +293,64 @@ describe('POST /logs when storage fails', () => {
 });
 
 describe('POST /logs while draining (SPEC §7)', () => {
-  afterEach(() => terminateAllClients());
   afterAll(() => stopAllServices());
 
-  it('answers and stores a request read during the drain, with Connection: close', async () => {
-    // Arrange: a WebSocket client that keeps sending keeps the drain going (it waits for quiet)
+  it('answers and stores the requests of the drain, with Connection: close', async () => {
+    // Arrange: a request whose body is still coming holds the drain open (shutdown waits for it)
     const service = await startService();
-    const client = await openClient(service.wsUrl(), { headers: { 'x-api-key': SERVICE_KEY.key } });
-    const ticker = setInterval(() => client.send(logFrame(validEntry())), 20);
-    const entry = validEntry();
+    const slowEntry = validEntry();
+    const lateEntry = validEntry();
     const keptAlive = (e: object) =>
       postLogs(service.httpUrl, SERVICE_KEY.key, [line(e)], 'application/x-ndjson', {}, true);
     // Before the signal a keep-alive request stays open.
     expect((await keptAlive(validEntry())).headers.connection).toBe('keep-alive');
-    try {
-      service.child.kill('SIGTERM');
-      while ((await httpGet(`${service.httpUrl}/health/ready`)).status !== 503) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-
-      // Act
-      const res = await keptAlive(entry);
-
-      // Assert
-      expect(res.status).toBe(200);
-      expect(res.headers.connection).toBe('close');
-    } finally {
-      clearInterval(ticker);
+    const slow = openRequest(`${service.httpUrl}/logs`, {
+      'x-api-key': SERVICE_KEY.key,
+      'content-type': 'application/x-ndjson',
+    });
+    slow.write(line(slowEntry));
+    // The service has the slow request once a scrape sees it beside the scrape itself.
+    while (sampleValue(await scrape(service), 'logger_connections', { transport: 'http' }) !== 2) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
+
+    // Act
+    service.child.kill('SIGTERM');
+    while ((await httpGet(`${service.httpUrl}/health/ready`)).status !== 503) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const late = await keptAlive(lateEntry);
+    slow.end();
+    const slowAnswer = await slow.answer;
+
+    // Assert
+    expect(late.status).toBe(200);
+    expect(late.headers.connection).toBe('close');
+    expect(slowAnswer.status).toBe(200);
+    expect(slowAnswer.connection).toBe('close');
     expect(await service.waitForExit(15_000)).toEqual({ code: 0, signal: null });
-    const stored = byCorrelationId(await readStored(service.logDir)).get(entry.correlationId!);
-    expect(stored?.length).toBe(1);
+    const index = byCorrelationId(await readStored(service.logDir));
+    expect([slowEntry, lateEntry].map((e) => index.get(e.correlationId!)?.length)).toEqual([1, 1]);
   });
 });
+
+async function scrape(service: ServiceProcess) {
+  return parsePrometheus((await httpGet(`${service.httpUrl}/metrics`)).body);
+}
+
+/** A POST whose body the test writes piece by piece, ending it when it likes. */
+function openRequest(url: string, headers: Record<string, string>) {
+  const req = request(url, { method: 'POST', headers, agent: false });
+  const answer = new Promise<{ status: number; connection: string | undefined }>(
+    (resolve, reject) => {
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }),
+        );
+      });
+      req.on('error', reject);
+    },
+  );
+  return { write: (text: string) => req.write(text), end: () => req.end(), answer };
+}
