@@ -127,11 +127,11 @@ export class LogsGateway {
     return new ReplyWithEffect(reply, () => this.tail.subscribe(client.connection, filter));
   }
 
+  /** Like subscribe, takes effect as its reply leaves: both act in frame order. */
   @SubscribeMessage('unsubscribe')
   @RequireScope('read')
-  unsubscribe(@ConnectedSocket() client: IngestSocket): string {
-    this.tail.unsubscribe(client.connection);
-    return UNSUBSCRIBED;
+  unsubscribe(@ConnectedSocket() client: IngestSocket): ReplyWithEffect {
+    return new ReplyWithEffect(UNSUBSCRIBED, () => this.tail.unsubscribe(client.connection));
   }
 
   /**

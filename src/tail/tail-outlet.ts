@@ -1,5 +1,7 @@
 /** What the live tail needs of a client connection (WsConnection implements it). */
 export interface TailOutlet {
+  /** The connection has closed (or is closing): a subscription may no longer start. */
+  readonly isClosing: boolean;
   /** Bytes queued for the peer and not yet handed to the kernel. */
   readonly buffered: number;
   /** Sends a server frame now, outside the frame-reply order (pushes are not replies). */

@@ -2,6 +2,7 @@ import { TailSubscriber } from './tail-subscriber.js';
 import type { TailOutlet } from './tail-outlet.js';
 
 class FakeOutlet implements TailOutlet {
+  isClosing = false;
   buffered = 0;
   readonly sent: string[] = [];
   private drain: () => void = () => undefined;

@@ -49,6 +49,8 @@ export class TailService implements OnApplicationShutdown {
 
   /** Starts (or, with a new filter, replaces) the subscription of `outlet`. */
   subscribe(outlet: TailOutlet, filter: TailFilter): void {
+    // A subscribe that takes effect after its socket closed would never be removed.
+    if (outlet.isClosing) return;
     let subscriber = this.subscribers.get(outlet);
     if (subscriber) {
       this.index.remove(subscriber);

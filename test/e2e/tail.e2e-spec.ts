@@ -14,6 +14,7 @@ import {
 } from '../support/service-process.js';
 import { byCorrelationId, readStored } from '../support/stored.js';
 import { pushedLogs, repliesOf, subscribe, until } from '../support/tail-client.js';
+import { clientFrame } from '../support/ws-frame.js';
 import {
   openClient,
   terminateAllClients,
@@ -116,6 +117,28 @@ describe('live tail, one instance without Redis', () => {
 
     expect(idsOf(tail)).toEqual([one.correlationId, two.correlationId]);
     expect(repliesOf(tail, 'unsubscribed')).toEqual([{ event: 'unsubscribed', data: {} }]);
+  });
+
+  it('applies subscribe and unsubscribe in frame order, even when both come in one read', async () => {
+    const tail = await reader(service);
+    const witness = await reader(service);
+    const project = uniqueId('order');
+    await subscribe(witness, { project });
+    tail.writeRaw(
+      Buffer.concat([
+        clientFrame(JSON.stringify({ event: 'subscribe', data: { project } })),
+        clientFrame(JSON.stringify({ event: 'unsubscribe' })),
+      ]),
+    );
+    await tail.next(2);
+    const sender = await producer(service);
+
+    await ingest(sender, [validEntry({ project })]);
+    await until(() => pushedLogs(witness).length >= 1);
+
+    expect(tail.replies.slice(0, 2).map((r) => r.event)).toEqual(['subscribed', 'unsubscribed']);
+    expect(pushedLogs(witness)).toHaveLength(1);
+    expect(pushedLogs(tail)).toHaveLength(0);
   });
 
   it('refuses subscribe without the read scope with 403, and the socket goes on', async () => {
