@@ -94,3 +94,15 @@ if (!process.argv.includes('--no-storage')) {
   });
   if (storage.status !== 0) process.exit(storage.status ?? 1);
 }
+
+// The project's other scenarios: POST /logs against WebSocket batch-50 (issue 9), tail fan-out,
+// producer throughput with subscribers and idle connections (issue 10). Skip with --no-http,
+// --no-tail.
+for (const [flag, script] of [
+  ['--no-http', 'scripts/bench-http.mjs'],
+  ['--no-tail', 'scripts/bench-tail.mjs'],
+]) {
+  if (process.argv.includes(flag)) continue;
+  const run = spawnSync(process.execPath, [path.join(ROOT, script)], { stdio: 'inherit' });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}
