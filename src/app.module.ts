@@ -11,6 +11,7 @@ import { MetricsCoreModule } from './metrics/metrics-core.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { QueryModule } from './query/query.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { StatsModule } from './stats/stats.module.js';
 
 @Module({
   imports: [
@@ -24,6 +25,7 @@ import { RedisModule } from './redis/redis.module.js';
     GatewayModule,
     HttpIngestModule,
     QueryModule,
+    StatsModule,
     HealthModule,
     MetricsModule,
   ],

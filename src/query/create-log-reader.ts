@@ -1,31 +1,30 @@
-import { DomainError } from '../common/domain.error.js';
-import type { EnvDto, StorageKind } from '../config/env.dto.js';
+import type { Redis } from 'ioredis';
+import type { EnvDto } from '../config/env.dto.js';
 import { JsonlFileReader } from './jsonl-file.reader.js';
 import type { LogReader } from './log-reader.interface.js';
-
-/** A storage kind whose reader is not built yet: GET /logs answers 501, saying so. */
-class NotYetReader implements LogReader {
-  constructor(private readonly kind: StorageKind) {}
-
-  read(): Promise<never> {
-    return Promise.reject(
-      new DomainError(501, `GET /logs is not available for STORAGE=${this.kind} in this version`),
-    );
-  }
-}
+import { PostgresReader } from './postgres.reader.js';
+import { RedisStreamReader } from './redis-stream.reader.js';
 
 /**
- * The reader of the first configured `STORAGE` kind (the one queries are answered from).
- * Exhaustive like createLogSink: a new kind fails to compile here until it is handled.
+ * The reader of the first configured `STORAGE` kind (the one queries are answered from): every
+ * kind can answer, so with `STORAGE=postgres,file` GET /logs reads postgres. Exhaustive like
+ * createLogSink: a new kind fails to compile here until it is handled.
  */
-export function createLogReader(env: EnvDto): LogReader {
+export function createLogReader(env: EnvDto, redis: Redis | null): LogReader {
   const kind = env.STORAGE[0];
   switch (kind) {
     case 'file':
       return new JsonlFileReader(env.LOG_DIR);
     case 'redis':
+      // EnvDto requires REDIS_URL with STORAGE=redis, so RedisModule made the client.
+      if (redis === null) throw new Error('STORAGE=redis without a Redis client');
+      return new RedisStreamReader(redis, env.REDIS_STREAM_KEY);
     case 'postgres':
-      return new NotYetReader(kind);
+      return new PostgresReader({
+        url: env.DATABASE_URL ?? '',
+        statementTimeoutMs: env.PG_STATEMENT_TIMEOUT_MS,
+        connectTimeoutMs: env.PG_CONNECT_TIMEOUT_MS,
+      });
     default: {
       const unknown: never = kind;
       throw new Error(`unknown STORAGE kind ${JSON.stringify(unknown)}`);

@@ -26,8 +26,9 @@ export interface LogPage {
 
 /**
  * Reads stored entries back for GET /logs, one implementation per `STORAGE` kind (as LogSink
- * writes them): `file` scans the day files backwards; postgres (SQL on the typed, indexed
- * columns) and redis (XREVRANGE) are the storage layer's to add. Newest first by arrival.
+ * writes them): `file` scans the day files backwards, `postgres` runs SQL on the typed, indexed
+ * columns (newest entry timestamp first), `redis` walks the stream with XREVRANGE (newest first
+ * by arrival).
  */
 export interface LogReader {
   /**
@@ -37,4 +38,6 @@ export interface LogReader {
    * @throws DomainError 400 for a cursor this reader did not make.
    */
   read(query: LogQuery): Promise<LogPage>;
+  /** Releases the reader's own connections, if it has any (at shutdown). */
+  close?(): Promise<void>;
 }

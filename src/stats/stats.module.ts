@@ -1,0 +1,50 @@
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { EnvDto } from '../config/env.dto.js';
+import { createRedisClient } from '../redis/create-redis-client.js';
+import { StorageModule } from '../storage/storage.module.js';
+import { StorageService } from '../storage/storage.service.js';
+import { InProcessStatsStore } from './in-process.stats-store.js';
+import { RedisStatsStore } from './redis.stats-store.js';
+import type { StatsStore } from './stats-store.interface.js';
+import { StatsController } from './stats.controller.js';
+import { STATS_STORE } from './stats.constants.js';
+import { StatsRecorder } from './stats.recorder.js';
+
+/**
+ * GET /stats: counts of stored entries, in Redis when REDIS_URL is set (shared by every
+ * instance, over the store's own connection), in process otherwise.
+ */
+@Module({
+  imports: [AuthModule, StorageModule],
+  controllers: [StatsController],
+  providers: [
+    {
+      provide: STATS_STORE,
+      inject: [EnvDto],
+      useFactory: (env: EnvDto): StatsStore => {
+        if (!env.REDIS_URL) return new InProcessStatsStore();
+        const redis = createRedisClient(env.REDIS_URL, 'stats');
+        redis.connect().catch(() => undefined); // logged by the client; it reconnects by itself
+        return new RedisStatsStore(redis, env.REDIS_STREAM_KEY);
+      },
+    },
+    {
+      provide: StatsRecorder,
+      inject: [StorageService, STATS_STORE],
+      useFactory: (storage: StorageService, store: StatsStore) => new StatsRecorder(storage, store),
+    },
+  ],
+})
+export class StatsModule implements OnApplicationShutdown {
+  constructor(
+    private readonly storage: StorageService,
+    @Inject(STATS_STORE) private readonly store: StatsStore,
+  ) {}
+
+  /** After storage has stored (and so counted) its last groups: write the last counts. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.storage.close().catch(() => undefined); // its failure is StorageService's to report
+    await this.store.close();
+  }
+}
