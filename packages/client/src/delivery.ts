@@ -102,7 +102,7 @@ export class Delivery {
 
   private onHello(lastSeq: number): void {
     if (!this.producer || this.ready) return;
-    for (const batch of this.outbox.resync(lastSeq)) this.hooks.stored(batch, []);
+    for (const batch of this.outbox.resync(lastSeq, false)) this.hooks.stored(batch, []);
     this.becomeReady();
   }
 
@@ -123,7 +123,9 @@ export class Delivery {
       if (head.epoch !== this.epoch || !this.outbox.has(head.batch)) return;
       this.epoch++;
       if (status === 409 && error.expected !== undefined && this.producer) {
-        for (const batch of this.outbox.resync(error.expected - 1)) this.hooks.stored(batch, []);
+        for (const batch of this.outbox.resync(error.expected - 1, true)) {
+          this.hooks.stored(batch, []);
+        }
       } else {
         this.outbox.requeueAll();
       }

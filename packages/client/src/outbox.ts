@@ -13,8 +13,9 @@ export interface Batch {
 /**
  * The batches handed to the server and not yet settled, in seq order.
  * Invariant: seqs are consecutive (each batch's seq is the previous one's + 1), so after
- * `resync(lastStored)` exactly the batches the server has not stored remain, numbered from
- * lastStored + 1 (SPEC §8: the next seq it accepts).
+ * `resync(lastStored)` exactly the batches the server has not stored remain, and the first of
+ * them is the next seq the server accepts (SPEC §8) unless the server forgot the stream (then
+ * its 409 tells where to start).
  */
 export class Outbox {
   private readonly batches: Batch[] = [];
@@ -65,17 +66,21 @@ export class Outbox {
   }
 
   /**
-   * The server has stored every seq ≤ `lastStored` and nothing after it: those batches are
-   * settled (returned, to be counted as acked) and the rest renumbered from lastStored + 1.
+   * The server has stored every seq ≤ `lastStored`: those batches are settled (returned, to be
+   * counted as acked) and the rest written again. `renumber` (a 409, whose `expected` comes from
+   * the very record the server dedupes against) numbers the rest from lastStored + 1 even when
+   * the server knows less than we saw acked (its state expired). A `hello` only renumbers an
+   * empty outbox: were it behind the record (a lagging replica), renumbering our batches onto
+   * seqs the record already holds would have them acked as duplicates, unstored.
    */
-  resync(lastStored: number): Batch[] {
+  resync(lastStored: number, renumber: boolean): Batch[] {
     const stored: Batch[] = [];
     while (this.batches.length > 0 && this.batches[0].seq <= lastStored) {
       const batch = this.batches.shift()!;
       this.entries -= batch.items.length;
       stored.push(batch);
     }
-    this.renumberFrom(lastStored + 1);
+    if (renumber || this.batches.length === 0) this.renumberFrom(lastStored + 1);
     this.requeueAll();
     return stored;
   }
