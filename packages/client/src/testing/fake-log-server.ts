@@ -10,10 +10,20 @@ import type { LogEntry } from '../log-entry.js';
  * - `409`: answer 409 with the expected seq and store nothing, as if the frame had been lost;
  * - `kill-before` / `kill-after`: drop the connection before / after storing, without an ack;
  * - `restart`: store, ack, then close with 1012;
- * - `forget`: store and ack, then forget the stream's seq (PRODUCER_TTL_S ran out).
+ * - `forget`: store and ack, then forget the stream's seq (PRODUCER_TTL_S ran out);
+ * - `kill-lagging`: store, drop the connection, and let the next hello report one seq less than
+ *   stored (a lagging replica), so that the client resends a stored batch and gets `duplicate`.
  */
 export type FakeAction =
-  'ack' | '429' | '503' | '409' | 'kill-before' | 'kill-after' | 'restart' | 'forget';
+  | 'ack'
+  | '429'
+  | '503'
+  | '409'
+  | 'kill-before'
+  | 'kill-after'
+  | 'kill-lagging'
+  | 'restart'
+  | 'forget';
 
 export interface FakeServer {
   readonly url: string;
@@ -47,6 +57,7 @@ export async function startFakeServer(): Promise<FakeServer> {
   let actions: FakeAction[] = [];
   let refusal: number | undefined;
   let duplicates = 0;
+  let lag = 0;
 
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -65,10 +76,14 @@ export async function startFakeServer(): Promise<FakeServer> {
 
   function serve(ws: WebSocket, producerId: string | undefined): void {
     const send = (event: string, data: unknown) => ws.send(JSON.stringify({ event, data }));
-    if (producerId) send('hello', { producerId, lastSeq: lastSeq.get(producerId) ?? 0 });
+    if (producerId) {
+      send('hello', { producerId, lastSeq: Math.max(0, (lastSeq.get(producerId) ?? 0) - lag) });
+      lag = 0;
+    }
     // A client that vanishes resets the socket: that is a scenario here, not a failure.
     ws.on('error', () => undefined);
     let dead = false;
+    let stopping = false;
     const kill = () => {
       dead = true;
       ws.terminate();
@@ -76,6 +91,8 @@ export async function startFakeServer(): Promise<FakeServer> {
     ws.on('message', (raw) => {
       // Frames that arrived in the same read as a kill are not served: the process is gone.
       if (dead) return;
+      // As the real service does once it stopped a connection for shutdown (SPEC §7).
+      if (stopping) return send('error', { status: 503, message: 'shutting down' });
       const frame = JSON.parse(raw.toString()) as { data: { seq: number; entries: LogEntry[] } };
       const { seq, entries } = frame.data;
       frames.push(entries.length);
@@ -98,9 +115,16 @@ export async function startFakeServer(): Promise<FakeServer> {
       stored.push(...entries.filter((e) => LEVELS.has(e.level)));
       if (producerId) lastSeq.set(producerId, seq);
       if (action === 'kill-after') return kill();
+      if (action === 'kill-lagging') {
+        lag = 1;
+        return kill();
+      }
       if (action === 'forget' && producerId) lastSeq.delete(producerId);
       send('ack', { seq, accepted: entries.length - rejected.length, rejected });
-      if (action === 'restart') ws.close(1012, 'service restart');
+      if (action === 'restart') {
+        stopping = true;
+        ws.close(1012, 'service restart');
+      }
     });
   }
 
