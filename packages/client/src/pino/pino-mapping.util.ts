@@ -41,8 +41,8 @@ export function mapPinoRecord(record: PinoRecord, defaults: PinoDefaults): LogEn
   if (err && typeof err === 'object') {
     const type = text(err.type) ?? text(err.name);
     if (type) entry.errorType = cut(type, 64);
-    const message = text(err.message);
-    if (message !== undefined) entry.errorMessage = cut(message, 8192);
+    // An empty message is still a message (SPEC §1 allows 0..8192), unlike an empty type.
+    if (typeof err.message === 'string') entry.errorMessage = cut(err.message, 8192);
   }
   return entry;
 }
