@@ -157,6 +157,18 @@ describe('Logger', () => {
     expect(l.stats()).toMatchObject({ acked: 25, rejected: 0, buffered: 0 });
   });
 
+  it('a duplicate ack (a lagging hello) counts once as acked', async () => {
+    const l = logger({ batchSize: 1, lingerMs: 0, producerId: 'p-dup' });
+    server.plan(['kill-lagging']);
+
+    await l.info('Mod', 'a0');
+    await l.flush();
+
+    expect(server.duplicates()).toBe(1);
+    expect(actions()).toEqual(['a0']);
+    expect(l.stats()).toEqual({ sent: 2, acked: 1, rejected: 0, dropped: 0, resent: 1, buffered: 0 });
+  });
+
   it('a restarted producer numbers its batches after the hello lastSeq', async () => {
     const first = logger({ producerId: 'p-restart' });
     await send(first, 3);
