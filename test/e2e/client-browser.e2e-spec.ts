@@ -86,7 +86,7 @@ describe('the browser build in headless Chromium', () => {
     const outcome = await page.evaluate(
       ([opts, id]) =>
         (
-          window as unknown as {
+          globalThis as unknown as {
             sendEntries: (o: unknown, r: string, n: number) => Promise<unknown>;
           }
         ).sendEntries(opts, id, 250),
