@@ -166,7 +166,14 @@ describe('Logger', () => {
 
     expect(server.duplicates()).toBe(1);
     expect(actions()).toEqual(['a0']);
-    expect(l.stats()).toEqual({ sent: 2, acked: 1, rejected: 0, dropped: 0, resent: 1, buffered: 0 });
+    expect(l.stats()).toEqual({
+      sent: 2,
+      acked: 1,
+      rejected: 0,
+      dropped: 0,
+      resent: 1,
+      buffered: 0,
+    });
   });
 
   it('a restarted producer numbers its batches after the hello lastSeq', async () => {
