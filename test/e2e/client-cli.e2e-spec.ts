@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { uniqueId } from '../support/entries.js';
-import { runCli, startCli } from '../support/cli-process.js';
+import { runCli, startCli, startCliOnTty } from '../support/cli-process.js';
 import { startRedis, stopAllRedis } from '../support/redis-server.js';
 import {
   READER_KEY,
@@ -209,5 +209,46 @@ describe('logger-service tail and generate across two instances', () => {
     );
     expect(generated).toBeGreaterThan(0);
     expect(await storedIn(a, project)).toHaveLength(generated);
+  });
+});
+
+describe('logger-service on a terminal', () => {
+  it('tail prints one coloured line an entry; generate shows its progress line', async () => {
+    const project = uniqueId('tty');
+    const tail = startCliOnTty([
+      'tail',
+      '--url',
+      b.wsUrl(),
+      '--key',
+      READER_KEY.key,
+      '--project',
+      project,
+    ]);
+    await tail.waitUntil(() => tail.stdout.includes('subscribed'), 'the subscription');
+
+    const generate = startCliOnTty([
+      'generate',
+      '--url',
+      a.wsUrl(),
+      ...key,
+      '--service',
+      project,
+      '--count',
+      '300',
+      '--rate',
+      '150',
+    ]);
+    const generated = await generate.exited;
+    const lines = () => tail.stdout.split('\n').filter((l) => l.includes(`${project}/`));
+    await tail.waitUntil(() => lines().length >= 300, '300 tail lines');
+    tail.child.kill('SIGKILL');
+
+    expect(generated.code).toBe(0);
+    // The progress line rewrites itself (\r) once a second while the entries go out.
+    expect(generated.stdout).toMatch(/\rsent \d+ \(\d+\/s\) {2}acked \d+ \(\d+\/s\) {2}rejected 0/);
+    expect(generated.stdout).toContain('generated 300: sent 300, acked 300, rejected 0');
+    expect(lines()).toHaveLength(300);
+    const coloured = ['\u001b[32mINFO', '\u001b[33mWARNING', '\u001b[31mERROR'];
+    expect(lines().every((l) => coloured.some((c) => l.includes(c)))).toBe(true);
   });
 });

@@ -27,11 +27,18 @@ export class CliProcess {
   }
 
   /** Resolves once stderr contains `text`; rejects if the process exits first or on timeout. */
-  async waitForStderr(text: string, timeoutMs = 10_000): Promise<void> {
+  waitForStderr(text: string, timeoutMs = 10_000): Promise<void> {
+    return this.waitUntil(() => this.stderr.includes(text), `"${text}" on stderr`, timeoutMs);
+  }
+
+  /** Resolves once `condition` holds; rejects if the process exits first or on timeout. */
+  async waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!this.stderr.includes(text)) {
+    while (!condition()) {
       if (this.child.exitCode !== null || Date.now() > deadline) {
-        throw new Error(`no "${text}" on stderr (exit ${this.child.exitCode}):\n${this.stderr}`);
+        throw new Error(
+          `no ${what} (exit ${this.child.exitCode}):\n${this.stdout}\n${this.stderr}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -55,4 +62,17 @@ export function runCli(
   env?: NodeJS.ProcessEnv,
 ): Promise<CliResult> {
   return startCli(args, stdin, env).exited;
+}
+
+/**
+ * Runs `logger-service ARGS` on a pseudo-terminal (util-linux `script`, in Debian's essential
+ * bsdutils), as a person at a terminal would: stdout and stderr are one stream, the tty's.
+ */
+export function startCliOnTty(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`);
+  const child = spawn('script', ['-qefc', command.join(' '), '/dev/null'], {
+    env: { PATH: process.env.PATH, TERM: 'xterm', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  return new CliProcess(child);
 }
