@@ -3,7 +3,8 @@
 // one run on this machine (fresh server per run, alternating, medians) and prints ratios to the
 // bare-`ws` reference, since absolute figures on a shared machine mean little.
 //
-//   npm run bench [-- --scenarios a50,b50,idle5000 --runs 3 --servers project,node,go --no-sessions]
+//   npm run bench [-- --scenarios a50,b50,idle5000 --runs 3 --servers project,node,go --no-sessions
+//                    --no-storage]
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -83,4 +84,13 @@ if (!process.argv.includes('--no-sessions')) {
     },
   );
   if (sessions.status !== 0) process.exit(sessions.status ?? 1);
+}
+
+// The storage scenarios (issue 8): batch-50 on redis and postgres against file, FSYNC=always, and
+// the replay rate after an outage (skip with --no-storage).
+if (!process.argv.includes('--no-storage')) {
+  const storage = spawnSync(process.execPath, [path.join(ROOT, 'scripts/bench-storage.mjs')], {
+    stdio: 'inherit',
+  });
+  if (storage.status !== 0) process.exit(storage.status ?? 1);
 }

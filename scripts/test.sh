@@ -13,6 +13,24 @@ if ! command -v redis-server >/dev/null 2>&1; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
 fi
+# The storage specs start throwaway PostgreSQL servers the same way (test/support/postgres-server.ts:
+# initdb into a temp dir, postgres on a free port). Only the binaries are wanted: no Debian cluster
+# is created and no service started (policy-rc.d refuses starts while apt-get runs).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  echo "test.sh: installing postgresql with apt-get" >&2
+  mkdir -p /etc/postgresql-common
+  [ -e /etc/postgresql-common/createcluster.conf ] ||
+    echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.conf
+  own_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    own_policy=1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    -o Dpkg::Options::=--force-confold postgresql >/dev/null
+  if [ "$own_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+fi
 # The client's browser e2e spec drives Debian's headless Chromium through playwright-core, which
 # never downloads a browser of its own.
 if [ ! -x /usr/bin/chromium ]; then

@@ -7,16 +7,20 @@ import { InvalidConfigError } from './config/app.config.js';
 import { EnvDto } from './config/env.dto.js';
 import { IngestWsAdapter } from './gateway/ingest-ws.adapter.js';
 import { LifecycleState } from './lifecycle/lifecycle.state.js';
+import { setupOpenApi } from './openapi/openapi.setup.js';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
     abortOnError: false,
     forceCloseConnections: true,
+    // POST /logs streams its own body within HTTP_MAX_BODY (ReadBodyPipe); no route needs a parser.
+    bodyParser: false,
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.useWebSocketAdapter(new IngestWsAdapter(app));
+  setupOpenApi(app);
   const env = app.get(EnvDto);
   handleSignals(app, env, logger);
   await app.listen(env.PORT, env.HOST);

@@ -21,8 +21,42 @@ describe('validateEnv strictness', () => {
     ['WS_MAX_PAYLOAD', '12'],
     ['STORAGE', 'file,bogus'],
     ['WS_MAX_INFLIGHT', '0'],
+    ['STORAGE', 'file,redis,file'],
+    ['FSYNC', 'sometimes'],
+    ['SPOOL_MAX_BYTES', '100'],
+    ['BREAKER_FAILURES', '0'],
   ])('refuses %s=%s', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));
+  });
+
+  it('names STORAGE for a kind listed twice', () => {
+    expect(() => validateEnv({ STORAGE: 'redis, redis', REDIS_URL: 'redis://h' })).toThrow(
+      /STORAGE="redis, redis": STORAGE must not list a kind twice/,
+    );
+  });
+
+  it.each([
+    ['redis', 'REDIS_URL'],
+    ['postgres', 'DATABASE_URL'],
+    ['file,postgres', 'DATABASE_URL'],
+  ])('requires the URL of a remote STORAGE=%s (%s)', (storage, name) => {
+    expect(() => validateEnv({ STORAGE: storage })).toThrow(new RegExp(`${name}=<redacted>`));
+  });
+
+  it('accepts the storage settings and defaults FSYNC to never', () => {
+    // Act
+    const env = validateEnv({
+      STORAGE: 'file,redis,postgres',
+      REDIS_URL: 'redis://127.0.0.1:6390',
+      DATABASE_URL: 'postgres://u@h/db',
+      FSYNC: 'always',
+    });
+
+    // Assert
+    expect(env.STORAGE).toEqual(['file', 'redis', 'postgres']);
+    expect(env.FSYNC).toBe('always');
+    expect(validateEnv({}).FSYNC).toBe('never');
+    expect(validateEnv({}).PG_POOL_SIZE).toBe(4);
   });
 
   it('refuses a key listed twice without printing it', () => {

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import {
+  ArrayUnique,
   IsIn,
   IsInt,
   IsOptional,
@@ -15,10 +16,16 @@ import {
 export const STORAGE_KINDS = ['file', 'redis', 'postgres'] as const;
 export type StorageKind = (typeof STORAGE_KINDS)[number];
 
+export const FSYNC_MODES = ['never', 'always'] as const;
+export type FsyncMode = (typeof FSYNC_MODES)[number];
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** `name:key[,name:key]`: names and keys are non-empty and contain no `,`; keys no `:` prefix. */
 const KEY_LIST = /^[^:,]+:[^,]+(,[^:,]+:[^,]+)*$/;
+
+/** An origin as browsers send it: scheme, host and an optional port, nothing after. */
+const ORIGIN = /^https?:\/\/[^/?#\s:]+(:\d{1,5})?$/i;
 
 /** Decimal integers only: Number() would also take `0x50`, `1e3` or ` ` as numbers. */
 const integer = ({ value }: { value: unknown }) =>
@@ -58,7 +65,12 @@ export class EnvDto {
     each: true,
     message: `STORAGE must be a comma list of: ${STORAGE_KINDS.join(', ')}`,
   })
+  @ArrayUnique({ message: 'STORAGE must not list a kind twice' })
   STORAGE: StorageKind[] = ['file'];
+
+  /** SPEC §5: `always` fdatasyncs every group written to a file or the spool before its acks. */
+  @IsIn(FSYNC_MODES)
+  FSYNC: FsyncMode = 'never';
 
   @IsString()
   @MinLength(1)
@@ -68,9 +80,11 @@ export class EnvDto {
   @MinLength(1)
   SPOOL_DIR = './data/spool';
 
-  @IsOptional()
+  @ValidateIf((env: EnvDto) => env.STORAGE?.includes?.('redis') || env.REDIS_URL !== undefined)
   @Transform(trimmed)
-  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @Matches(/^rediss?:\/\/.+/, {
+    message: 'REDIS_URL must be a redis:// or rediss:// URL (required when STORAGE includes redis)',
+  })
   REDIS_URL?: string;
 
   @IsString()
@@ -106,6 +120,66 @@ export class EnvDto {
   @IsInt()
   @Min(1000)
   REDIS_STREAM_MAXLEN = 1_000_000;
+
+  /**
+   * How long the stream remembers the last group each writer stored (its dedupe mark); a spool
+   * replayed later than this after its writer's last write could store entries twice.
+   */
+  @Transform(integer)
+  @IsInt()
+  @Min(60)
+  REDIS_STREAM_DEDUPE_TTL_S = 604_800;
+
+  /** Connections of the `postgres` sink's pool. */
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  PG_POOL_SIZE = 4;
+
+  /**
+   * Server-side `statement_timeout` and client-side query timeout of the `postgres` sink (ms).
+   * At least the replay timeout (5 × STORAGE_WRITE_TIMEOUT_MS), or the server cancels replays of
+   * a slow database; an INSERT the breaker gave up on runs at most this long.
+   */
+  @Transform(integer)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  PG_STATEMENT_TIMEOUT_MS = 10_000;
+
+  @Transform(integer)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  PG_CONNECT_TIMEOUT_MS = 2000;
+
+  /** A `redis`/`postgres` write slower than this counts as failed: its group goes to the spool. */
+  @Transform(integer)
+  @IsInt()
+  @Min(10)
+  @Max(600_000)
+  STORAGE_WRITE_TIMEOUT_MS = 2000;
+
+  /** Consecutive failed writes that open a sink's circuit breaker. */
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  BREAKER_FAILURES = 3;
+
+  /** How long an open breaker waits before one half-open probe (the oldest spooled group). */
+  @Transform(integer)
+  @IsInt()
+  @Min(10)
+  @Max(600_000)
+  BREAKER_HALF_OPEN_MS = 1000;
+
+  /** Bytes the spool of one sink may hold; past it (or a full disk) ingest answers 503. */
+  @Transform(integer)
+  @IsInt()
+  @Min(4096)
+  SPOOL_MAX_BYTES = 1 << 30;
 
   @Transform(integer)
   @IsInt()
@@ -173,6 +247,22 @@ export class EnvDto {
   @Min(1024)
   @Max(1 << 30)
   TAIL_MAX_BUFFERED_BYTES = 262_144;
+
+  /** Largest POST /logs body in bytes, whatever its content type (SPEC §4); larger gets 413. */
+  @Transform(integer)
+  @IsInt()
+  @Min(1024)
+  @Max(1 << 30)
+  HTTP_MAX_BODY = 10_485_760;
+
+  /** Origins browsers may connect from (SPEC §3); unset = any. */
+  @IsOptional()
+  @Transform(list)
+  @Matches(ORIGIN, {
+    each: true,
+    message: 'ALLOWED_ORIGINS must be a comma list of origins such as https://app.example.com',
+  })
+  ALLOWED_ORIGINS?: string[];
 }
 
 /** RATE_LIMIT_BURST, or its default of twice the rate (SPEC §6). */
@@ -188,4 +278,5 @@ export const ENV_NAMES: readonly string[] = [
   'READ_API_KEYS',
   'DATABASE_URL',
   'RATE_LIMIT_BURST',
+  'ALLOWED_ORIGINS',
 ];

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { EnvDto } from '../config/env.dto.js';
+import { MetricsCoreModule } from '../metrics/metrics-core.module.js';
 import { ContractModule } from './contract.module.js';
 import { LogBatchPipe } from './log-batch.pipe.js';
 import { LogRunPipe } from './log-run.pipe.js';
@@ -17,7 +18,7 @@ describe(ContractModule.name, () => {
   it('provides both pipes, the batch pipe configured from EnvDto', async () => {
     // Arrange
     const moduleRef = await Test.createTestingModule({
-      imports: [GlobalEnvModule, ContractModule],
+      imports: [GlobalEnvModule, MetricsCoreModule, ContractModule],
     }).compile();
 
     // Act

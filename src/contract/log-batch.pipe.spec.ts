@@ -2,13 +2,14 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { DomainError } from '../common/domain.error.js';
 import { EnvDto } from '../config/env.dto.js';
+import { IngestCounters } from '../metrics/ingest.counters.js';
 import { LogBatchDto } from './log-batch.dto.js';
 import { LogBatchPipe } from './log-batch.pipe.js';
 
 const ENTRY = { level: 'info', project: 'p', system: 's', module: 'm', action: 'a' };
 
 const pipeWithMax = (max: number) =>
-  new LogBatchPipe(Object.assign(new EnvDto(), { BATCH_MAX_ENTRIES: max }));
+  new LogBatchPipe(Object.assign(new EnvDto(), { BATCH_MAX_ENTRIES: max }), new IngestCounters());
 
 /** The fields the pipe refuses a frame for ([] when it accepts the frame). */
 function pipeFields(pipe: LogBatchPipe, data: unknown): string[] {

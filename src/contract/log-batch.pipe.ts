@@ -1,6 +1,7 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { DomainError, type FieldError } from '../common/domain.error.js';
 import { EnvDto } from '../config/env.dto.js';
+import { IngestCounters } from '../metrics/ingest.counters.js';
 import { checkEntries, type CheckedEntries } from './check-entries.util.js';
 import { entriesMessage, SEQ_MESSAGE } from './log-batch.dto.js';
 
@@ -24,13 +25,18 @@ interface BatchFrame {
 export class LogBatchPipe implements PipeTransform<unknown, CheckedBatch> {
   private readonly maxEntries: number;
 
-  constructor(env: EnvDto) {
+  constructor(
+    env: EnvDto,
+    private readonly counters: IngestCounters,
+  ) {
     this.maxEntries = env.BATCH_MAX_ENTRIES;
   }
 
   transform(data: unknown): CheckedBatch {
     const frame = this.checkShape(data);
-    const { entries, rejected } = checkEntries(frame.entries as unknown[]);
+    const list = frame.entries as unknown[];
+    const { entries, rejected } = checkEntries(list);
+    this.counters.checked(list.length, rejected.length);
     return { seq: (frame.seq ?? undefined) as number | undefined, entries, rejected };
   }
 

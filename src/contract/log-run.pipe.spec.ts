@@ -1,3 +1,4 @@
+import { IngestCounters } from '../metrics/ingest.counters.js';
 import { LogRunPipe } from './log-run.pipe.js';
 
 const ENTRY = { level: 'info', project: 'p', system: 's', module: 'm', action: 'a', extra: 1 };
@@ -5,7 +6,7 @@ const ENTRY = { level: 'info', project: 'p', system: 's', module: 'm', action: '
 describe(LogRunPipe.name, () => {
   it('keeps the valid entries themselves, in order, and reports the others by index', () => {
     // Arrange
-    const pipe = new LogRunPipe();
+    const pipe = new LogRunPipe(new IngestCounters());
     const second = { ...ENTRY, module: 'n' };
     const run = [ENTRY, { ...ENTRY, level: 'debug', project: '' }, second, 'not an entry'];
 
@@ -28,6 +29,9 @@ describe(LogRunPipe.name, () => {
   });
 
   it('accepts a run of one entry', () => {
-    expect(new LogRunPipe().transform([ENTRY])).toEqual({ entries: [ENTRY], rejected: [] });
+    expect(new LogRunPipe(new IngestCounters()).transform([ENTRY])).toEqual({
+      entries: [ENTRY],
+      rejected: [],
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
+import { IngestCounters } from '../metrics/ingest.counters.js';
 import { checkEntries, type CheckedEntries } from './check-entries.util.js';
 
 /**
@@ -9,7 +10,11 @@ import { checkEntries, type CheckedEntries } from './check-entries.util.js';
  */
 @Injectable()
 export class LogRunPipe implements PipeTransform<unknown[], CheckedEntries> {
+  constructor(private readonly counters: IngestCounters) {}
+
   transform(run: unknown[]): CheckedEntries {
-    return checkEntries(run);
+    const checked = checkEntries(run);
+    this.counters.checked(run.length, checked.rejected.length);
+    return checked;
   }
 }

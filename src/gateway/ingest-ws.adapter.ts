@@ -6,6 +6,7 @@ import { ApiKeyResolver } from '../auth/api-key.resolver.js';
 import { SessionWatcher } from '../auth/session.watcher.js';
 import { EnvDto } from '../config/env.dto.js';
 import { LifecycleState } from '../lifecycle/lifecycle.state.js';
+import { ProducerStreams } from '../producer/producer-streams.service.js';
 import { ConnectionRegistry } from './connection.registry.js';
 import type { IngestSocket } from './ws-connection.js';
 import { WsUpgradeHandler } from './ws-upgrade.handler.js';
@@ -42,6 +43,7 @@ export class IngestWsAdapter extends AbstractWsAdapter {
       this.app.get(ConnectionRegistry),
       this.app.get(LifecycleState),
       this.app.get(SessionWatcher),
+      this.app.get(ProducerStreams),
     );
     (this.httpServer as Server).on('upgrade', this.upgradeHandler.onUpgrade);
     return wss;

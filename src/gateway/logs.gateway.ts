@@ -12,6 +12,8 @@ import { LogBatchPipe, type CheckedBatch } from '../contract/log-batch.pipe.js';
 import type { LogEntryDto } from '../contract/log-entry.dto.js';
 import { LogRunPipe } from '../contract/log-run.pipe.js';
 import { IngestService } from '../ingest/ingest.service.js';
+import type { ProducerStream } from '../producer/producer-stream.js';
+import { ProducerStreams } from '../producer/producer-streams.service.js';
 import { RateLimitedError } from '../rate-limit/rate-limited.error.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import type { TailFilter } from '../tail/tail-filter.dto.js';
@@ -46,6 +48,7 @@ export class LogsGateway {
     private readonly ingest: IngestService,
     private readonly limiter: RateLimiter,
     private readonly tail: TailService,
+    private readonly producers: ProducerStreams,
   ) {}
 
   /**
@@ -73,11 +76,44 @@ export class LogsGateway {
     @ConnectedSocket() client: IngestSocket,
     @MessageBody(LogBatchPipe) batch: CheckedBatch,
   ): PendingReply | string {
+    const producer = client.connection.producer;
+    if (producer) return this.producerBatch(client, producer, batch);
     const ack = batchAck(batch.seq, batch.entries.length, batch.rejected);
     if (batch.entries.length === 0) return ack;
     const wait = this.limiter.take(client.principal.name, batch.entries.length);
     if (wait > 0) throw new RateLimitedError(wait);
     return new PendingReply(this.ingest.store(batch.entries, client.principal), ack);
+  }
+
+  /**
+   * SPEC §8: a batch of a producer stream is stored once. Its seq is recorded after its entries
+   * are stored and before its ack leaves, so an acked batch is never stored again.
+   */
+  private producerBatch(
+    client: IngestSocket,
+    producer: ProducerStream,
+    batch: CheckedBatch,
+  ): PendingReply | string {
+    const seq = batch.seq!;
+    if (producer.admit(batch.seq) === 'duplicate') return duplicateAck(seq);
+    const wait = this.limiter.take(client.principal.name, batch.entries.length);
+    if (wait > 0) {
+      producer.release(seq);
+      throw new RateLimitedError(wait);
+    }
+    const ack = batchAck(seq, batch.entries.length, batch.rejected);
+    const stored =
+      batch.entries.length === 0
+        ? Promise.resolve()
+        : this.ingest.store(batch.entries, client.principal);
+    const recorded = stored.then(
+      () => this.producers.record(producer, seq),
+      (error: unknown) => {
+        producer.broken = true;
+        throw error;
+      },
+    );
+    return new PendingReply(recorded, ack);
   }
 
   /** Starts (or replaces) this socket's tail once `subscribed` has left, so it comes first. */
@@ -112,4 +148,8 @@ export class LogsGateway {
     }
     return run.entries.slice(0, allowed);
   }
+}
+
+function duplicateAck(seq: number): string {
+  return `{"event":"ack","data":{"seq":${seq},"accepted":0,"duplicate":true}}`;
 }

@@ -20,6 +20,8 @@ import { EnvDto } from '../config/env.dto.js';
 import { LogBatchPipe } from '../contract/log-batch.pipe.js';
 import { LogRunPipe } from '../contract/log-run.pipe.js';
 import { IngestService } from '../ingest/ingest.service.js';
+import { PRODUCER_STATE_STORE } from '../producer/producer-state.store.js';
+import { ProducerStreams } from '../producer/producer-streams.service.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { StorageService } from '../storage/storage.service.js';
 import { InProcessTailBus } from '../tail/in-process.tail-bus.js';
@@ -152,6 +154,8 @@ async function createGateway(storage: RecordingStorage) {
       RateLimiter,
       TailService,
       { provide: TAIL_BUS, useValue: new InProcessTailBus() },
+      ProducerStreams,
+      { provide: PRODUCER_STATE_STORE, useValue: {} },
       { provide: StorageService, useValue: storage },
       { provide: EnvDto, useValue: env },
     ],

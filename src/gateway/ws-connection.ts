@@ -3,6 +3,7 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { RawData, WebSocket } from 'ws';
 import type { Principal } from '../auth/principal.js';
 import type { Revocable } from '../auth/revocable.js';
+import type { ProducerStream } from '../producer/producer-stream.js';
 import type { TailOutlet } from '../tail/tail-outlet.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
 import { ReplyQueue, type FrameSpan, type ReplyTarget } from './reply-queue.js';
@@ -56,6 +57,8 @@ export class WsConnection implements Revocable, ReplyTarget, TailOutlet {
   private refusal: EncodedReply | null = null;
   /** The session ended: what was received is answered, then a 401 error, then close 4401. */
   private revoked = false;
+  /** Set on a producer connection (SPEC §8): its batches carry seqs, recorded once stored. */
+  producer: ProducerStream | undefined;
   /** Frames received so far; the shutdown drain watches it to see a connection go quiet. */
   framesReceived = 0;
   missedPongs = 0;
@@ -82,6 +85,12 @@ export class WsConnection implements Revocable, ReplyTarget, TailOutlet {
   /** Whether the close handshake has started (or the socket is closed already). */
   get isClosing(): boolean {
     return this.closing || this.closed;
+  }
+
+  /** Makes this a producer connection and sends `hello`, the first frame the client gets. */
+  startProducerStream(producer: ProducerStream): void {
+    this.producer = producer;
+    this.sendReply(producer.hello());
   }
 
   listen(handlers: MessageMappingProperties[]): void {

@@ -10,7 +10,11 @@ import type { Principal } from '../auth/principal.js';
 import type { SessionWatcher } from '../auth/session.watcher.js';
 import { DomainError } from '../common/domain.error.js';
 import type { EnvDto } from '../config/env.dto.js';
+import { OriginPolicy } from '../http/origin.policy.js';
 import type { LifecycleState } from '../lifecycle/lifecycle.state.js';
+import { extractProducerId } from '../producer/producer-id.util.js';
+import type { ProducerStream } from '../producer/producer-stream.js';
+import type { ProducerStreams } from '../producer/producer-streams.service.js';
 import type { ConnectionRegistry } from './connection.registry.js';
 import { WsConnection, type ConnectionLimits, type IngestSocket } from './ws-connection.js';
 
@@ -19,13 +23,15 @@ const MAX_QUEUED_REPLY_BYTES = 1 << 20;
 
 /**
  * Decides every WebSocket upgrade before anything is upgraded (SPEC §2, §3): wrong path 404,
- * shutting down or full 503, missing/unknown/ambiguous key 401, session store down 503. Only an
- * authenticated request becomes a socket, which then carries its principal and connection.
+ * a browser origin not in ALLOWED_ORIGINS 403, shutting down or full 503, missing/unknown/
+ * ambiguous key 401, session store down 503. Only an authenticated request becomes a socket,
+ * which then carries its principal and connection.
  */
 export class WsUpgradeHandler {
   private readonly logger = new Logger('WsUpgrade');
   private handshakes = 0;
   private readonly limits: ConnectionLimits;
+  private readonly origins: OriginPolicy;
 
   constructor(
     private readonly wss: WebSocketServer,
@@ -34,11 +40,13 @@ export class WsUpgradeHandler {
     private readonly registry: ConnectionRegistry,
     private readonly lifecycle: LifecycleState,
     private readonly sessions: SessionWatcher,
+    private readonly producers: ProducerStreams,
   ) {
     this.limits = {
       maxInflight: env.WS_MAX_INFLIGHT,
       maxQueuedReplyBytes: MAX_QUEUED_REPLY_BYTES,
     };
+    this.origins = new OriginPolicy(env.ALLOWED_ORIGINS);
   }
 
   readonly onUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
@@ -51,14 +59,23 @@ export class WsUpgradeHandler {
 
   private async upgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
     if (pathOf(req.url) !== this.env.WS_PATH) return refuse(socket, 404);
+    if (this.origins.judge(req.headers.origin, req.headers.host) === 'refused') {
+      return refuse(socket, 403);
+    }
     if (!this.canAccept()) return refuse(socket, 503);
     const key = extractApiKey(req);
     if (key === null) return refuse(socket, 401);
+    const producerId = extractProducerId(req);
+    if (producerId.kind === 'invalid') return refuse(socket, 400, producerId.reason);
     const ip = socket.remoteAddress ?? '';
     this.handshakes++;
     let principal: Principal;
+    let producer: ProducerStream | undefined;
     try {
       principal = await this.resolver.resolve(key, ip);
+      if (producerId.kind === 'stream') {
+        producer = await this.producers.open(principal.name, producerId.producerId);
+      }
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       this.logger.debug(
@@ -74,6 +91,7 @@ export class WsUpgradeHandler {
       const client = ws as IngestSocket;
       client.principal = principal;
       client.connection = new WsConnection(ws, socket, principal, this.limits, this.onHandlerError);
+      if (producer) client.connection.startProducerStream(producer);
       client.on('pong', onPong);
       client.on('error', onSocketError);
       this.registry.add(client.connection);
@@ -99,9 +117,9 @@ function pathOf(url = '/'): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
-function refuse(socket: Socket, status: number): void {
+function refuse(socket: Socket, status: number, message = STATUS_CODES[status] ?? 'error'): void {
   if (socket.destroyed) return;
-  const body = JSON.stringify({ status, message: STATUS_CODES[status] ?? 'error' });
+  const body = JSON.stringify({ status, message });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import type { LogEntryDto } from '../contract/log-entry.dto.js';
 import { serializeEntry } from '../contract/serialize-entry.util.js';
+import { IngestCounters } from '../metrics/ingest.counters.js';
 import { StorageService } from '../storage/storage.service.js';
 import { receivedAt } from './received-at.util.js';
 
@@ -12,13 +13,18 @@ import { receivedAt } from './received-at.util.js';
  */
 @Injectable()
 export class IngestService {
-  constructor(private readonly storage: StorageService) {}
+  constructor(
+    private readonly storage: StorageService,
+    private readonly counters: IngestCounters,
+  ) {}
 
   /**
    * Serializes the entries now (the caller may drop them at once) and resolves once they are
    * stored; rejects with a StorageUnavailableError (503) when none of them may be acked.
    */
   store(entries: readonly LogEntryDto[], principal: Principal): Promise<void> {
+    // The one metrics update of the hot path: once per store call, whatever its size.
+    this.counters.storing(principal.name, entries.length);
     const at = receivedAt();
     const lines = new Array<string>(entries.length);
     for (let i = 0; i < entries.length; i++) {

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvDto } from '../config/env.dto.js';
 import { JsonlFileSink } from './sinks/jsonl-file.sink.js';
+import { MeasuredSink } from './sinks/measured.sink.js';
+import { StorageMetrics } from './storage-metrics.js';
 import { LOG_SINK } from './storage.constants.js';
 import { StorageModule } from './storage.module.js';
 import { StorageService } from './storage.service.js';
@@ -33,7 +35,9 @@ describe(StorageModule.name, () => {
     await app.close();
 
     // Assert
-    expect(app.get(LOG_SINK)).toBeInstanceOf(JsonlFileSink);
+    expect(app.get(LOG_SINK)).toBeInstanceOf(MeasuredSink);
+    expect(app.get(LOG_SINK).inner).toBeInstanceOf(JsonlFileSink);
+    expect(app.get(StorageMetrics).for('file').stored).toBe(1);
     expect(readFileSync(join(root, 'logs', '2026-01-21.jsonl'), 'utf8')).toBe('{"a":1}\n');
   });
 });

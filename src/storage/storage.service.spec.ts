@@ -1,3 +1,4 @@
+import type { EntryGroup } from './sinks/entry-group.js';
 import type { LogSink } from './sinks/log-sink.interface.js';
 import { StorageUnavailableError } from './storage-unavailable.error.js';
 import { StorageService } from './storage.service.js';
@@ -6,12 +7,15 @@ import { StorageService } from './storage.service.js';
 class RecordingSink implements LogSink {
   readonly kind = 'fake';
   readonly writes: { day: string; lines: string[] }[] = [];
+  readonly groups: EntryGroup[] = [];
   readonly pending: { resolve: () => void; reject: (err: Error) => void }[] = [];
   inFlight = 0;
   maxInFlight = 0;
   closed = false;
 
-  write(day: string, lines: readonly string[]): Promise<void> {
+  write(groups: readonly EntryGroup[]): Promise<void> {
+    const [{ day, lines }] = groups;
+    this.groups.push(...groups);
     this.writes.push({ day, lines: [...lines] });
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -211,6 +215,25 @@ describe(StorageService.name, () => {
 
   it('flush() resolves at once when nothing is pending', async () => {
     await expect(service.flush()).resolves.toBeUndefined();
+  });
+
+  it('gives each group its writer id and an increasing seq, the same writer throughout', async () => {
+    // Act
+    const first = service.store(DAY, ['a']);
+    await turn();
+    const second = service.store(DAY, ['b']);
+    sink.succeed();
+    await first;
+    await turn();
+    sink.succeed();
+    await second;
+
+    // Assert
+    const [a, b] = sink.groups;
+    expect(a.writer).toMatch(/^[A-Za-z0-9_-]{8}$/);
+    expect(b.writer).toBe(a.writer);
+    expect(b.seq).toBeGreaterThan(a.seq);
+    expect(new StorageService(sink)['writer']).not.toBe(a.writer);
   });
 
   it('close() flushes, closes the sink and refuses later calls', async () => {

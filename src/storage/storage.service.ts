@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { EntryGroup } from './sinks/entry-group.js';
 import type { LogSink } from './sinks/log-sink.interface.js';
 import { StorageUnavailableError } from './storage-unavailable.error.js';
 import { LOG_SINK } from './storage.constants.js';
+import { newWriterId } from './writer-id.util.js';
 
 /** The store() calls that one sink.write serves; they all share `done`. */
-interface Group {
-  /** Receipt day of the lines; unset while the group holds only empty calls. */
-  day: string | undefined;
+interface Group extends EntryGroup {
+  /** Receipt day of the lines; meaningless while the group holds only empty calls. */
+  day: string;
   readonly lines: string[];
   readonly done: Promise<void>;
   settle(error?: unknown): void;
@@ -29,6 +31,9 @@ export class StorageService implements OnApplicationShutdown {
   private closing: Promise<void> | undefined;
   private stored = 0;
   private writeCount = 0;
+  /** Identity of this instance's groups (EntryGroup): ids stay unique across instances. */
+  private readonly writer = newWriterId();
+  private seq = 0;
 
   private readonly logger = new Logger(StorageService.name);
   private readonly storedListeners: ((lines: readonly string[]) => void)[] = [];
@@ -55,7 +60,7 @@ export class StorageService implements OnApplicationShutdown {
       return Promise.reject(new StorageUnavailableError('StorageService is closed'));
     let group = this.open;
     if (lines.length > 0) {
-      if (group && group.day !== undefined && group.day !== day) group = this.cut();
+      if (group && group.lines.length > 0 && group.day !== day) group = this.cut();
       group ??= this.startGroup();
       group.day = day;
       for (let i = 0; i < lines.length; i++) group.lines.push(lines[i]);
@@ -104,7 +109,7 @@ export class StorageService implements OnApplicationShutdown {
     const done = new Promise<void>((resolve, reject) => {
       settle = (error) => (error === undefined ? resolve() : reject(error));
     });
-    this.open = { day: undefined, lines: [], done, settle };
+    this.open = { writer: this.writer, seq: ++this.seq, day: '', lines: [], done, settle };
     return this.open;
   }
 
@@ -129,9 +134,9 @@ export class StorageService implements OnApplicationShutdown {
   /** Never rejects: the outcome goes to the group's callers, then the next group starts. */
   private async commit(group: Group): Promise<void> {
     let error: unknown;
-    if (group.day !== undefined && group.lines.length > 0) {
+    if (group.lines.length > 0) {
       try {
-        await this.sink.write(group.day, group.lines);
+        await this.sink.write([group]);
         this.stored += group.lines.length;
         this.writeCount++;
       } catch (err) {

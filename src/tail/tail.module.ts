@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { EnvDto } from '../config/env.dto.js';
+import { TAIL_METRICS_SOURCE } from '../metrics/metrics.constants.js';
+import type { TailMetricsSource } from '../metrics/metrics-sources.interface.js';
 import { createRedisClient } from '../redis/create-redis-client.js';
 import { REDIS_CLIENT } from '../redis/redis.constants.js';
 import { StorageModule } from '../storage/storage.module.js';
@@ -30,7 +32,15 @@ export function tailChannel(env: EnvDto): string {
     },
     TailService,
     TailFilterPipe,
+    {
+      provide: TAIL_METRICS_SOURCE,
+      inject: [TailService],
+      useFactory: (tail: TailService): TailMetricsSource => ({
+        subscribers: () => tail.subscriberCount,
+        dropped: () => tail.dropped,
+      }),
+    },
   ],
-  exports: [TailService, TailFilterPipe],
+  exports: [TailService, TailFilterPipe, TAIL_METRICS_SOURCE],
 })
 export class TailModule {}

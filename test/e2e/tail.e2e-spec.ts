@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jest } from '@jest/globals';
 import { batchFrame, logFrame, uniqueId, validEntry, type EntryInput } from '../support/entries.js';
+import { httpGet } from '../support/http-get.js';
+import { postLogs } from '../support/http-request.js';
+import { parsePrometheus, sampleValue } from '../support/prometheus.js';
 import { startRedis, stopAllRedis, type RedisServer } from '../support/redis-server.js';
 import {
   READER_KEY,
@@ -307,12 +310,52 @@ describe('fairness: per-key rate limit', () => {
   });
 });
 
+describe('fairness over HTTP: the same buckets as the WebSocket', () => {
+  it('answers POST /logs over the rate with 429 and retryAfterMs, storing nothing of it', async () => {
+    const service = await startService({
+      env: { RATE_LIMIT_ENTRIES_PER_S: '10', RATE_LIMIT_BURST: '20' },
+    });
+    const ws = await producer(service);
+    const burst = Array.from({ length: 20 }, () => validEntry());
+    ws.send(batchFrame(1, burst));
+    await ws.next(1);
+    const over = [validEntry(), validEntry()];
+
+    const res = await postLogs(service.httpUrl, SERVICE_KEY.key, [
+      over.map((e) => JSON.stringify(e)).join('\n'),
+    ]);
+
+    expect(ws.replies[0].data).toMatchObject({ seq: 1, accepted: 20 });
+    expect(res.status).toBe(429);
+    expect(res.json).toMatchObject({ status: 429 });
+    expect((res.json as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
+    const stored = byCorrelationId(await readStored(service.logDir));
+    expect(over.filter((e) => stored.has(e.correlationId!))).toEqual([]);
+    const metrics = parsePrometheus(String((await httpGet(`${service.httpUrl}/metrics`)).body));
+    expect(sampleValue(metrics, 'logger_rate_limited_total')).toBe(2);
+  });
+});
+
+describe('tail metrics', () => {
+  it('reports subscribers and the entries dropped for slow ones', async () => {
+    const service = await startService();
+    const tails = [await reader(service), await reader(service)];
+    for (const tail of tails) await subscribe(tail, { project: 'metrics' });
+
+    const metrics = parsePrometheus(String((await httpGet(`${service.httpUrl}/metrics`)).body));
+
+    expect(sampleValue(metrics, 'logger_tail_subscribers')).toBe(2);
+    expect(sampleValue(metrics, 'logger_tail_dropped_total')).toBe(0);
+  });
+});
+
 describe('tail sockets count as connections', () => {
   it('refuses the upgrade over WS_MAX_CONNECTIONS with 503 when subscribers hold the slots', async () => {
     const service = await startService({ env: { WS_MAX_CONNECTIONS: '2' } });
     const tails = [await reader(service), await reader(service)];
     for (const tail of tails) await subscribe(tail, {});
 
+    const openBefore = tails.map((t) => t.ws.readyState);
     const refused = await tryUpgrade(service.wsUrl(), {
       headers: { 'x-api-key': SERVICE_KEY.key },
     });
@@ -322,6 +365,7 @@ describe('tail sockets count as connections', () => {
       headers: { 'x-api-key': SERVICE_KEY.key },
     });
 
+    expect(openBefore).toEqual([1, 1]);
     expect(refused.status).toBe(503);
     expect(admitted.status).toBe(101);
   });

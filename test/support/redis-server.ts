@@ -13,6 +13,11 @@ export interface RedisOptions {
   notifications?: boolean;
   /** A fixed port; by default a free one is picked (and picked again if it was taken meanwhile). */
   port?: number;
+  /**
+   * AOF with `appendfsync always` in the server's dir, so that what Redis acknowledged survives
+   * `kill()` and comes back with `restart()` (the storage outage specs count stored entries).
+   */
+  persistent?: boolean;
 }
 
 /**
@@ -29,7 +34,8 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** SIGKILL, as a crash would; `restart()` brings it back. No-op if it is not running. */
   kill(): Promise<void>;
-  /** Starts a fresh, empty server on the same port (killing the current one if it runs). */
+  /** Starts the server again on the same port (killing the current one if it runs); empty unless
+   * `persistent`, then with everything it had acknowledged. */
   restart(): Promise<void>;
   /** SIGSTOP: the server keeps its connections open but answers nothing, as a hung host would. */
   pause(): void;
@@ -51,7 +57,7 @@ process.once('exit', () => {
 export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> {
   const bin = findRedisServer();
   const dir = await mkdtemp(join(tmpdir(), 'logger-redis-'));
-  const launch = (port: number) => launchRedis(bin, port, dir, opts.notifications ?? false);
+  const launch = (port: number) => launchRedis(bin, port, dir, opts);
   let port = opts.port ?? (await freePort());
   let child: ChildProcess | undefined;
   for (let attempt = 1; !child; attempt++) {
@@ -133,11 +139,13 @@ async function launchRedis(
   bin: string,
   port: number,
   dir: string,
-  notifications: boolean,
+  opts: RedisOptions,
 ): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', ''];
+  if (opts.persistent) args.push('--appendonly', 'yes', '--appendfsync', 'always');
+  else args.push('--appendonly', 'no');
   args.push('--dir', dir, '--daemonize', 'no');
-  if (notifications) args.push('--notify-keyspace-events', 'Egx');
+  if (opts.notifications) args.push('--notify-keyspace-events', 'Egx');
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let output = '';

@@ -1,9 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { validateEnv } from '../../config/app.config.js';
 import { EnvDto, type StorageKind } from '../../config/env.dto.js';
+import { GuardedSink } from '../guard/guarded.sink.js';
+import { StorageMetrics } from '../storage-metrics.js';
 import { createConfiguredLogSink, createLogSink } from './create-log-sink.js';
+import { FanOutSink } from './fan-out.sink.js';
 import { JsonlFileSink } from './jsonl-file.sink.js';
+import { MeasuredSink } from './measured.sink.js';
+import { PostgresSink } from './postgres.sink.js';
+import { RedisStreamSink } from './redis-stream.sink.js';
+
+// Nothing listens on port 1: the remote sinks are built, never reached (boot does not wait).
+const REDIS_URL = 'redis://127.0.0.1:1';
+const DATABASE_URL = 'postgres://nobody@127.0.0.1:1/none';
 
 describe(createLogSink.name, () => {
   let root: string;
@@ -11,23 +22,23 @@ describe(createLogSink.name, () => {
 
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'create-log-sink-'));
-    env = Object.assign(new EnvDto(), { LOG_DIR: join(root, 'logs') });
+    env = validateEnv({ LOG_DIR: join(root, 'logs'), REDIS_URL, DATABASE_URL });
   });
 
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('builds a JsonlFileSink for file', async () => {
+  it.each([
+    ['file', JsonlFileSink],
+    ['redis', RedisStreamSink],
+    ['postgres', PostgresSink],
+  ] as const)('builds the %s sink', async (kind, type) => {
     // Act
-    const sink = createLogSink('file', env);
+    const sink = createLogSink(kind, env);
 
     // Assert
-    expect(sink).toBeInstanceOf(JsonlFileSink);
-    expect(sink.kind).toBe('file');
+    expect(sink).toBeInstanceOf(type);
+    expect(sink.kind).toBe(kind);
     await sink.close();
-  });
-
-  it.each(['redis', 'postgres'] as const)('throws for %s, not implemented yet', (kind) => {
-    expect(() => createLogSink(kind, env)).toThrow(`STORAGE=${kind} is not implemented yet`);
   });
 
   it('throws for an unknown kind', () => {
@@ -44,25 +55,64 @@ describe(createConfiguredLogSink.name, () => {
 
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  const envWith = (STORAGE: StorageKind[]) =>
-    Object.assign(new EnvDto(), { STORAGE, LOG_DIR: join(root, 'logs') });
+  const envWith = (STORAGE: string) =>
+    validateEnv({
+      STORAGE,
+      LOG_DIR: join(root, 'logs'),
+      SPOOL_DIR: join(root, 'spool'),
+      REDIS_URL,
+      DATABASE_URL,
+    });
 
-  it('builds the single configured kind', async () => {
+  it('builds file alone without breaker or spool', async () => {
     // Act
-    const sink = createConfiguredLogSink(envWith(['file']));
+    const sink = await createConfiguredLogSink(envWith('file'), new StorageMetrics());
 
     // Assert
-    expect(sink).toBeInstanceOf(JsonlFileSink);
+    expect(sink).toBeInstanceOf(MeasuredSink);
+    expect((sink as MeasuredSink).inner).toBeInstanceOf(JsonlFileSink);
     await sink.close();
   });
 
-  it('throws for more than one kind', () => {
-    expect(() => createConfiguredLogSink(envWith(['file', 'redis']))).toThrow(
-      'STORAGE lists more than one kind; fan-out is not implemented yet',
+  it('puts redis behind a GuardedSink with its spool under SPOOL_DIR/redis', async () => {
+    // Act
+    const sink = await createConfiguredLogSink(envWith('redis'), new StorageMetrics());
+
+    // Assert
+    expect(sink).toBeInstanceOf(GuardedSink);
+    expect(sink.kind).toBe('redis');
+    expect((sink as GuardedSink)['spool'].dir).toBe(join(root, 'spool', 'redis'));
+    await sink.close();
+  });
+
+  it('fans out to every listed kind, in order, with one metrics entry each', async () => {
+    // Arrange
+    const metrics = new StorageMetrics();
+
+    // Act
+    const sink = await createConfiguredLogSink(envWith('file,redis,postgres'), metrics);
+
+    // Assert
+    expect(sink).toBeInstanceOf(FanOutSink);
+    const kinds = (sink as FanOutSink).sinks.map((s) => [s.kind, s.constructor.name]);
+    expect(kinds).toEqual([
+      ['file', MeasuredSink.name],
+      ['redis', GuardedSink.name],
+      ['postgres', GuardedSink.name],
+    ]);
+    expect(metrics.all().map((m) => m.sink)).toEqual(['file', 'redis', 'postgres']);
+    await sink.close();
+  });
+
+  it('throws for a kind listed twice, naming STORAGE', async () => {
+    const env = Object.assign(new EnvDto(), { STORAGE: ['file', 'file'] });
+    await expect(createConfiguredLogSink(env, new StorageMetrics())).rejects.toThrow(
+      'STORAGE=file,file lists a kind twice',
     );
   });
 
-  it('throws for no kind', () => {
-    expect(() => createConfiguredLogSink(envWith([]))).toThrow(/no kind/);
+  it('throws for no kind', async () => {
+    const env = Object.assign(new EnvDto(), { STORAGE: [] });
+    await expect(createConfiguredLogSink(env, new StorageMetrics())).rejects.toThrow(/no kind/);
   });
 });

@@ -1,19 +1,43 @@
+import { Logger } from '@nestjs/common';
+import { join } from 'node:path';
 import { InvalidConfigError } from '../../config/app.config.js';
 import type { EnvDto, StorageKind } from '../../config/env.dto.js';
+import { createRedisClient } from '../../redis/create-redis-client.js';
+import { GuardedSink } from '../guard/guarded.sink.js';
+import { createSinkPolicy } from '../guard/sink-policy.js';
+import { Spool } from '../spool/spool.js';
+import type { StorageMetrics } from '../storage-metrics.js';
+import { FanOutSink } from './fan-out.sink.js';
 import { JsonlFileSink } from './jsonl-file.sink.js';
 import type { LogSink } from './log-sink.interface.js';
+import { MeasuredSink } from './measured.sink.js';
+import { PostgresSink } from './postgres.sink.js';
+import { RedisStreamSink } from './redis-stream.sink.js';
 
 /**
- * Builds the sink of one `STORAGE` kind. Exhaustive: adding a kind to `STORAGE_KINDS` fails to
- * compile here until it is handled, and a kind that slips past validation throws at boot.
+ * Kinds written straight to local disk: a spool on the same disk would add nothing, so they
+ * have no breaker and a failed write answers 503 at once, as before. Every other kind is remote
+ * and sits behind a GuardedSink (breaker + spool under `${SPOOL_DIR}/<kind>/`).
+ */
+const LOCAL_KINDS: ReadonlySet<StorageKind> = new Set(['file']);
+
+/**
+ * Builds the bare sink of one `STORAGE` kind. Exhaustive: adding a kind to `STORAGE_KINDS` fails
+ * to compile here until it is handled, and a kind that slips past validation throws at boot.
  */
 export function createLogSink(kind: StorageKind, env: EnvDto): LogSink {
   switch (kind) {
     case 'file':
-      return fileSink(env.LOG_DIR);
+      return fileSink(env.LOG_DIR, env);
     case 'redis':
+      return redisSink(env);
     case 'postgres':
-      throw new InvalidConfigError(`STORAGE=${kind} is not implemented yet`);
+      return new PostgresSink({
+        url: env.DATABASE_URL!,
+        poolSize: env.PG_POOL_SIZE,
+        statementTimeoutMs: env.PG_STATEMENT_TIMEOUT_MS,
+        connectTimeoutMs: env.PG_CONNECT_TIMEOUT_MS,
+      });
     default: {
       const unknown: never = kind;
       throw new Error(`unknown STORAGE kind ${JSON.stringify(unknown)}`);
@@ -21,25 +45,68 @@ export function createLogSink(kind: StorageKind, env: EnvDto): LogSink {
   }
 }
 
-/** Builds the sink `env.STORAGE` configures; the `LOG_SINK` provider's factory. */
-export function createConfiguredLogSink(env: EnvDto): LogSink {
-  const kinds = [...new Set(env.STORAGE)];
+/**
+ * The `LOG_SINK` provider's factory: each kind of `env.STORAGE` built, remote ones guarded,
+ * several of them fanned out. Resolves once every spool is open (a spool left by an earlier
+ * process starts replaying at once).
+ */
+export async function createConfiguredLogSink(
+  env: EnvDto,
+  metrics: StorageMetrics,
+): Promise<LogSink> {
+  const kinds = env.STORAGE;
   if (kinds.length === 0) throw new InvalidConfigError('STORAGE lists no kind');
-  if (kinds.length > 1) {
-    throw new InvalidConfigError(
-      'STORAGE lists more than one kind; fan-out is not implemented yet',
-    );
+  if (new Set(kinds).size !== kinds.length) {
+    throw new InvalidConfigError(`STORAGE=${kinds.join(',')} lists a kind twice`);
   }
-  return createLogSink(kinds[0], env);
+  const sinks: LogSink[] = [];
+  for (const kind of kinds) {
+    const sink = createLogSink(kind, env);
+    if (LOCAL_KINDS.has(kind)) {
+      sinks.push(new MeasuredSink(sink, metrics.for(kind)));
+      continue;
+    }
+    const spool = await openSpool(join(env.SPOOL_DIR, kind), env);
+    const policy = createSinkPolicy({
+      timeoutMs: env.STORAGE_WRITE_TIMEOUT_MS,
+      failures: env.BREAKER_FAILURES,
+      halfOpenMs: env.BREAKER_HALF_OPEN_MS,
+    });
+    sinks.push(new GuardedSink(sink, spool, policy, metrics.for(kind)));
+  }
+  return sinks.length === 1 ? sinks[0] : new FanOutSink(sinks);
 }
 
 /** A LOG_DIR that cannot be created is the operator's to fix: say which variable. */
-function fileSink(dir: string): LogSink {
+function fileSink(dir: string, env: EnvDto): LogSink {
   try {
-    return new JsonlFileSink(dir);
+    return new JsonlFileSink(dir, env.FSYNC);
   } catch (error) {
     throw new InvalidConfigError(
       `invalid environment variable LOG_DIR=${JSON.stringify(dir)}: ${(error as Error).message}`,
+    );
+  }
+}
+
+function redisSink(env: EnvDto): LogSink {
+  // Its own connection: the dedupe mark needs one writer's commands in order (see the sink).
+  const client = createRedisClient(env.REDIS_URL!, 'stream');
+  client.connect().catch((error: Error) => {
+    new Logger('RedisStreamSink').warn(`Redis not reachable at boot: ${error.message}`);
+  });
+  return new RedisStreamSink(client, {
+    streamKey: env.REDIS_STREAM_KEY,
+    maxLen: env.REDIS_STREAM_MAXLEN,
+    markTtlS: env.REDIS_STREAM_DEDUPE_TTL_S,
+  });
+}
+
+async function openSpool(dir: string, env: EnvDto): Promise<Spool> {
+  try {
+    return await Spool.open(dir, { maxBytes: env.SPOOL_MAX_BYTES, fsync: env.FSYNC });
+  } catch (error) {
+    throw new InvalidConfigError(
+      `invalid environment variable SPOOL_DIR=${JSON.stringify(env.SPOOL_DIR)}: ${(error as Error).message}`,
     );
   }
 }

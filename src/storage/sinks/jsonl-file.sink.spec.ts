@@ -1,7 +1,15 @@
+import { jest } from '@jest/globals';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EntryGroup } from './entry-group.js';
 import { JsonlFileSink } from './jsonl-file.sink.js';
+
+let seq = 0;
+const group = (day: string, lines: string[]): EntryGroup[] => [
+  { writer: 'w', seq: ++seq, day, lines },
+];
 
 describe(JsonlFileSink.name, () => {
   let root: string;
@@ -26,7 +34,7 @@ describe(JsonlFileSink.name, () => {
     const lines = ['{"a":1}', '{"b":"é"}'];
 
     // Act
-    await sink.write('2026-01-21', lines);
+    await sink.write(group('2026-01-21', lines));
 
     // Assert
     expect(read('2026-01-21')).toBe('{"a":1}\n{"b":"é"}\n');
@@ -37,8 +45,8 @@ describe(JsonlFileSink.name, () => {
     writeFileSync(join(dir, '2026-01-21.jsonl'), '{"old":0}\n');
 
     // Act
-    await sink.write('2026-01-21', ['{"a":1}']);
-    await sink.write('2026-01-21', ['{"b":2}', '{"c":3}']);
+    await sink.write(group('2026-01-21', ['{"a":1}']));
+    await sink.write(group('2026-01-21', ['{"b":2}', '{"c":3}']));
 
     // Assert
     expect(read('2026-01-21')).toBe('{"old":0}\n{"a":1}\n{"b":2}\n{"c":3}\n');
@@ -46,8 +54,8 @@ describe(JsonlFileSink.name, () => {
 
   it('switches to the file of the new day', async () => {
     // Act
-    await sink.write('2026-01-21', ['{"a":1}']);
-    await sink.write('2026-01-22', ['{"b":2}']);
+    await sink.write(group('2026-01-21', ['{"a":1}']));
+    await sink.write(group('2026-01-22', ['{"b":2}']));
 
     // Assert
     expect(readdirSync(dir).sort()).toEqual(['2026-01-21.jsonl', '2026-01-22.jsonl']);
@@ -55,8 +63,46 @@ describe(JsonlFileSink.name, () => {
     expect(read('2026-01-22')).toBe('{"b":2}\n');
   });
 
+  it('appends consecutive groups of one day in one write, and splits at a day change', async () => {
+    // Act
+    await sink.write([
+      { writer: 'w', seq: 1, day: '2026-01-21', lines: ['{"a":1}'] },
+      { writer: 'w', seq: 2, day: '2026-01-21', lines: ['{"b":2}'] },
+      { writer: 'w', seq: 3, day: '2026-01-22', lines: ['{"c":3}'] },
+    ]);
+
+    // Assert
+    expect(read('2026-01-21')).toBe('{"a":1}\n{"b":2}\n');
+    expect(read('2026-01-22')).toBe('{"c":3}\n');
+  });
+
+  it.each([
+    ['always', 2],
+    ['never', 0],
+  ] as const)('with FSYNC=%s fdatasyncs %d times for two writes, same bytes', async (mode, n) => {
+    // Arrange: FileHandle is not exported; its prototype is that of any open handle
+    const probe = await open(join(root, 'probe'), 'w');
+    const datasync = jest.spyOn(
+      Object.getPrototypeOf(probe) as { datasync(): Promise<void> },
+      'datasync',
+    );
+    await probe.close();
+    const synced = new JsonlFileSink(join(root, mode), mode);
+
+    // Act
+    await synced.write(group('2026-01-21', ['{"a":1}']));
+    await synced.write(group('2026-01-21', ['{"b":2}']));
+    await synced.close();
+    const calls = datasync.mock.calls.length;
+    datasync.mockRestore();
+
+    // Assert
+    expect(calls).toBe(n);
+    expect(readFileSync(join(root, mode, '2026-01-21.jsonl'), 'utf8')).toBe('{"a":1}\n{"b":2}\n');
+  });
+
   it('refuses a day that is not YYYY-MM-DD', async () => {
-    await expect(sink.write('../escape', ['{}'])).rejects.toThrow(/invalid day/);
+    await expect(sink.write(group('../escape', ['{}']))).rejects.toThrow(/invalid day/);
   });
 
   it('check() passes for a writable directory', async () => {
@@ -86,6 +132,6 @@ describe(JsonlFileSink.name, () => {
     await sink.close();
 
     // Assert
-    await expect(sink.write('2026-01-21', ['{}'])).rejects.toThrow(/closed/);
+    await expect(sink.write(group('2026-01-21', ['{}']))).rejects.toThrow(/closed/);
   });
 });
