@@ -3,7 +3,9 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'data/', 'bench-results/'] },
+  {
+    ignores: ['dist/', 'packages/*/dist/', 'coverage/', 'node_modules/', 'data/', 'bench-results/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

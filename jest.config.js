@@ -27,7 +27,11 @@ export default {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/src/**/*.spec.ts',
+        '<rootDir>/deploy/**/*.spec.ts',
+        '<rootDir>/packages/*/src/**/*.spec.ts',
+      ],
     },
     {
       ...common,

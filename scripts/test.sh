@@ -31,6 +31,13 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
     -o Dpkg::Options::=--force-confold postgresql >/dev/null
   if [ "$own_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
+# The client's browser e2e spec drives Debian's headless Chromium through playwright-core, which
+# never downloads a browser of its own.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test.sh: installing chromium with apt-get" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
 # ---------------------------------------------------------------------------------------------------
 
 # Each e2e file boots its own service on its own port and temp dirs, so files run in parallel;

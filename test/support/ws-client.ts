@@ -191,3 +191,14 @@ function parseReply(text: string): Reply {
 function notJson(text: string): Reply {
   return { event: NOT_JSON, data: { message: text.slice(0, 200) } };
 }
+
+/** The `lastSeq` the service's `hello` reports for a producer stream (SPEC §8). */
+export async function producerLastSeq(url: string, apiKey: string, producerId: string) {
+  const client = await openClient(url, {
+    headers: { 'x-api-key': apiKey, 'x-producer-id': producerId },
+  });
+  const [hello] = await client.next(1);
+  await client.close();
+  if (hello.event !== 'hello') throw new Error(`expected hello, got ${JSON.stringify(hello)}`);
+  return hello.data.lastSeq as number;
+}
