@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { jest } from '@jest/globals';
 import { createLogger, type Logger } from '@logger-service/client';
 import { uniqueId } from '../support/entries.js';
 import { tallyStored } from '../support/entry-tally.js';
+import { SteadyProducer } from '../support/steady-producer.js';
 import { startRedis, stopAllRedis } from '../support/redis-server.js';
 import { restartService } from '../support/restart-service.js';
 import {
@@ -33,36 +33,6 @@ afterAll(async () => {
 
 const SHORT_DRAIN = { SHUTDOWN_TIMEOUT_MS: '4000' };
 
-class Producer {
-  readonly handed: string[] = [];
-  private stopped = false;
-  private readonly done: Promise<void>;
-
-  constructor(
-    readonly logger: Logger,
-    prefix: string,
-  ) {
-    this.done = (async () => {
-      for (let i = 0; !this.stopped; i++) {
-        const correlationId = `${prefix}-${i}`;
-        this.handed.push(correlationId);
-        await logger.info('Producer', 'tick', { correlationId });
-        if (i % 25 === 24) await sleep(5);
-      }
-    })();
-  }
-
-  async reach(n: number): Promise<void> {
-    while (this.handed.length < n) await sleep(10);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.done;
-    await this.logger.close();
-  }
-}
-
 function producerSdk(urls: string | string[], producerId: string): Logger {
   const logger = createLogger({
     url: urls,
@@ -84,7 +54,7 @@ describe('producer streams through the SDK (exactly once)', () => {
   it('loses nothing across two kill -9 restarts; duplicates only what the service said it lacked', async () => {
     let service: ServiceProcess = await startService();
     const id = uniqueId('kill').slice(0, 60);
-    const producer = new Producer(producerSdk(service.wsUrl(), id), id);
+    const producer = new SteadyProducer(producerSdk(service.wsUrl(), id), id);
 
     for (const at of [1500, 4000]) {
       await producer.reach(at);
@@ -108,7 +78,7 @@ describe('producer streams through the SDK (exactly once)', () => {
   it('stores every entry exactly once, in order, across a SIGTERM restart', async () => {
     let service: ServiceProcess = await startService({ env: SHORT_DRAIN });
     const id = uniqueId('term').slice(0, 60);
-    const producer = new Producer(producerSdk(service.wsUrl(), id), id);
+    const producer = new SteadyProducer(producerSdk(service.wsUrl(), id), id);
 
     await producer.reach(2000);
     await service.stop('SIGTERM');
@@ -130,7 +100,7 @@ describe('producer streams through the SDK (exactly once)', () => {
     let a: ServiceProcess = await startService({ env });
     const b = await startService({ env });
     const id = uniqueId('move').slice(0, 60);
-    const producer = new Producer(producerSdk([a.wsUrl(), b.wsUrl()], id), id);
+    const producer = new SteadyProducer(producerSdk([a.wsUrl(), b.wsUrl()], id), id);
     const connected: string[] = [];
     producer.logger.on('connected', (c) => connected.push(c.url));
 

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { jest } from '@jest/globals';
 import { createLogger, type Logger } from '@logger-service/client';
 import { uniqueId } from '../support/entries.js';
 import { tallyStored } from '../support/entry-tally.js';
+import { SteadyProducer } from '../support/steady-producer.js';
 import { restartService } from '../support/restart-service.js';
 import {
   SERVICE_KEY,
@@ -28,38 +28,6 @@ afterAll(() => stopAllServices());
  */
 const SHORT_DRAIN = { env: { SHUTDOWN_TIMEOUT_MS: '4000' } };
 
-/** A producer that hands over entries as fast as the SDK takes them, until stopped. */
-class Producer {
-  readonly handed: string[] = [];
-  private stopped = false;
-  private readonly done: Promise<void>;
-
-  constructor(
-    readonly logger: Logger,
-    prefix: string,
-  ) {
-    this.done = (async () => {
-      for (let i = 0; !this.stopped; i++) {
-        const correlationId = `${prefix}-${i}`;
-        this.handed.push(correlationId);
-        await logger.info('Producer', 'tick', { correlationId });
-        // A steady stream, not a flood: the buffer must not be what the test measures.
-        if (i % 25 === 24) await sleep(5);
-      }
-    })();
-  }
-
-  async reach(n: number): Promise<void> {
-    while (this.handed.length < n) await sleep(10);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.done;
-    await this.logger.close();
-  }
-}
-
 function sdk(urls: string | string[]): Logger {
   const logger = createLogger({
     url: urls,
@@ -80,7 +48,7 @@ function sdk(urls: string | string[]): Logger {
 describe('the SDK against restarts of the real service', () => {
   it('loses nothing across two kill -9 restarts (at least once, first copies in order)', async () => {
     let service: ServiceProcess = await startService();
-    const producer = new Producer(sdk(service.wsUrl()), uniqueId('kill'));
+    const producer = new SteadyProducer(sdk(service.wsUrl()), uniqueId('kill'));
     const disconnects: number[] = [];
     producer.logger.on('disconnected', (d) => disconnects.push(d.code));
 
@@ -113,7 +81,7 @@ describe('the SDK against restarts of the real service', () => {
 
   it('loses and duplicates nothing across a SIGTERM restart (every unacked frame resent)', async () => {
     let service: ServiceProcess = await startService(SHORT_DRAIN);
-    const producer = new Producer(sdk(service.wsUrl()), uniqueId('term'));
+    const producer = new SteadyProducer(sdk(service.wsUrl()), uniqueId('term'));
     const disconnects: number[] = [];
     producer.logger.on('disconnected', (d) => disconnects.push(d.code));
 
@@ -136,7 +104,7 @@ describe('the SDK against restarts of the real service', () => {
 
   it('moves to the next url of its list when an instance goes away for good', async () => {
     const [a, b] = await Promise.all([startService(SHORT_DRAIN), startService()]);
-    const producer = new Producer(sdk([a.wsUrl(), b.wsUrl()]), uniqueId('move'));
+    const producer = new SteadyProducer(sdk([a.wsUrl(), b.wsUrl()]), uniqueId('move'));
     const connected: string[] = [];
     producer.logger.on('connected', (c) => connected.push(c.url));
 
