@@ -47,10 +47,22 @@ export class TailService implements OnApplicationShutdown {
     return this.droppedTotal;
   }
 
+  /**
+   * Resolves once this instance receives every group stored from now on, by any instance: a
+   * `subscribed` sent after it promises exactly that (the first subscriber of an instance waits
+   * for Redis to confirm the SUBSCRIBE).
+   */
+  listen(): Promise<void> {
+    return this.bus.setInterested(true);
+  }
+
   /** Starts (or, with a new filter, replaces) the subscription of `outlet`. */
   subscribe(outlet: TailOutlet, filter: TailFilter): void {
     // A subscribe that takes effect after its socket closed would never be removed.
-    if (outlet.isClosing) return;
+    if (outlet.isClosing) {
+      if (this.index.size === 0) void this.bus.setInterested(false); // listen() was for it
+      return;
+    }
     let subscriber = this.subscribers.get(outlet);
     if (subscriber) {
       this.index.remove(subscriber);
@@ -61,7 +73,7 @@ export class TailService implements OnApplicationShutdown {
       outlet.onClose(() => this.unsubscribe(outlet));
     }
     this.index.add(subscriber);
-    this.bus.setInterested(true);
+    void this.bus.setInterested(true);
     if (!this.busUp) subscriber.notify(DEGRADED);
   }
 
@@ -71,7 +83,7 @@ export class TailService implements OnApplicationShutdown {
     if (!subscriber) return;
     this.subscribers.delete(outlet);
     this.index.remove(subscriber);
-    if (this.index.size === 0) this.bus.setInterested(false);
+    if (this.index.size === 0) void this.bus.setInterested(false);
   }
 
   onApplicationShutdown(): Promise<void> {
