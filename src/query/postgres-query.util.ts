@@ -30,12 +30,11 @@ export function buildPageSql(
     const value = query[field];
     if (value !== undefined) where.push(`${column} = ${param(value)}`);
   }
-  if (query.from !== undefined) {
-    where.push(`ts >= ${param(new Date(query.from).toISOString())}::timestamptz`);
-  }
-  if (query.to !== undefined) {
-    where.push(`ts <= ${param(new Date(query.to).toISOString())}::timestamptz`);
-  }
+  // Epoch ms, not ISO text: years 0000 and 10000 (a late offset) are valid RFC 3339 bounds
+  // that toISOString writes in forms timestamptz refuses.
+  if (query.from !== undefined)
+    where.push(`ts >= to_timestamp(${param(query.from)}::float8 / 1000)`);
+  if (query.to !== undefined) where.push(`ts <= to_timestamp(${param(query.to)}::float8 / 1000)`);
   if (cursor !== null) {
     const id = param(cursor.id);
     where.push(

@@ -110,4 +110,28 @@ describe(PostgresReader.name, () => {
     expect(chain).toEqual([expected((i) => i % 3 === 0)]);
     expect(paged.flat()).toEqual(expected((i) => i % 2 === 0 && i % 5 !== 0));
   });
+
+  it('answers from/to at the edges of RFC 3339 (years 0000 and 10000, a leap second)', async () => {
+    // Arrange
+    const reader = await readerOver([
+      storedLine({ action: 'before', timestamp: '2016-12-31T23:59:59.999Z' }),
+      storedLine({ action: 'leap', timestamp: '2016-12-31T23:59:60Z' }),
+      storedLine({ action: 'after', timestamp: '2017-01-01T00:00:00.001Z' }),
+    ]);
+    const actions = async (query: Omit<LogQuery, 'limit'>) =>
+      (await allPages(reader, { ...query, limit: 10 })).flat();
+
+    // Act
+    const all = await actions({
+      from: Date.parse('0000-01-01T00:00:00Z'),
+      to: Date.parse('9999-12-31T23:59:59-23:59'),
+    });
+    const fromLeap = await actions({ from: Date.parse('2017-01-01T00:00:00Z') });
+    const toLeap = await actions({ to: Date.parse('2017-01-01T00:00:00Z') });
+
+    // Assert
+    expect(all).toEqual(['after', 'leap', 'before']);
+    expect(fromLeap).toEqual(['after', 'leap']);
+    expect(toLeap).toEqual(['leap', 'before']);
+  });
 });
