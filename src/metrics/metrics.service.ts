@@ -20,7 +20,6 @@ import type {
 } from './metrics-sources.interface.js';
 import { StoreDurationRecorder } from './store-duration.recorder.js';
 
-/** The values of one metric at scrape time: one per label set (`{}` for none). */
 /**
  * Default metrics that walk every handle on each scrape: with 10,000 sockets open they took ~30
  * of a scrape's ~50 ms here, and logger_connections already counts the sockets.
@@ -34,6 +33,7 @@ const PER_HANDLE_DEFAULTS = [
   'nodejs_active_requests_total',
 ];
 
+/** The values of one metric at scrape time: one per label set (`{}` for none). */
 type Read = () => Iterable<readonly [Partial<Record<string, string>>, number]>;
 
 /**
