@@ -32,10 +32,10 @@ export interface WithHttpExtra {
  * path, bounded and quoted), a path whose percent-encoding does not decode (400). A DomainError
  * keeps its status, message and field errors; other HttpExceptions their status; anything else
  * is a defect, logged once and answered 500. (The health probes keep terminus' body: their
- * controller has its own filter, which Nest prefers to a global one.) A request refused before its body was read (401, 415)
- * has the rest of its body dropped first, within HTTP_MAX_BODY, so a client that writes its
- * whole body before reading still gets the answer; a 413 is answered at once, then the rest is
- * dropped for a moment before the connection is cut.
+ * controller has its own filter, which Nest prefers to a global one.) A request refused before
+ * its body was read (401, 415) has the rest of its body dropped first, within HTTP_MAX_BODY, so
+ * a client that writes its whole body before reading still gets the answer; a 413 is answered at
+ * once, then the rest is dropped for a moment before the connection is cut.
  */
 @Catch()
 @Injectable()
