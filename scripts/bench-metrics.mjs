@@ -167,6 +167,7 @@ try {
     `logger_entries_by_key_total: ${counts.get('logger_entries_by_key_total')} series for ${KEYS} key names ` +
       `(other = ${sample(busy.text, 'logger_entries_by_key_total{key_name="other"}') ?? '-'})`,
   );
+  console.log(`process_open_fds in the last scrape: ${sample(busy.text, 'process_open_fds')}`);
   console.log(`load average (1 min) while measuring: ${load}; target p99 ≤ 50 ms`);
 } finally {
   if (holder) await stop(holder, 'SIGKILL');
