@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +24,16 @@ const RUNS = opt('runs', 3);
 const ENTRIES = opt('entries', 200_000);
 const CLIENTS = opt('clients', 8);
 const LINES = 1000;
+
+/** utime + stime of `pid` in ms (/proc/PID/stat, clock ticks of 10 ms). */
+function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const [utime, stime] = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .slice(11, 13);
+  return (Number(utime) + Number(stime)) * 10;
+}
 
 async function withService(fn) {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-http-'));
@@ -54,7 +64,9 @@ async function withService(fn) {
       if (ok) break;
       await sleep(50);
     }
+    const cpuBefore = cpuMs(child.pid);
     const result = await fn(port, child.pid);
+    const cpuUsPerEntry = ((cpuMs(child.pid) - cpuBefore) * 1000) / ENTRIES;
     const stored = readdirSync(path.join(dir, 'logs')).reduce(
       (n, f) =>
         n +
@@ -63,7 +75,7 @@ async function withService(fn) {
           .filter(Boolean).length,
       0,
     );
-    return { ...result, stored };
+    return { ...result, stored, cpuUsPerEntry };
   } finally {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -154,15 +166,26 @@ async function httpNdjson(port) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ws = [];
 const http = [];
+const wsCpu = [];
+const httpCpu = [];
 for (let i = 0; i < RUNS; i++) {
   const w = await withService(wsBatch50);
   const h = await withService(httpNdjson);
   ws.push(w.entriesPerS);
   http.push(h.entriesPerS);
+  wsCpu.push(w.cpuUsPerEntry);
+  httpCpu.push(h.cpuUsPerEntry);
   console.log(
-    `run ${i + 1}: ws batch-50 ${w.entriesPerS} entries/s (stored ${w.stored}), http ndjson-${LINES} ${h.entriesPerS} entries/s (stored ${h.stored})`,
+    `run ${i + 1}: ws batch-50 ${w.entriesPerS} entries/s, ${w.cpuUsPerEntry.toFixed(2)} µs CPU/entry (stored ${w.stored}); ` +
+      `http ndjson-${LINES} ${h.entriesPerS} entries/s, ${h.cpuUsPerEntry.toFixed(2)} µs CPU/entry (stored ${h.stored})`,
   );
 }
 console.log(
   `median: ws batch-50 ${median(ws)} entries/s, POST /logs NDJSON ${median(http)} entries/s, ratio ${(median(http) / median(ws)).toFixed(2)}`,
+);
+// The service's CPU per entry does not depend on what else the machine runs: its inverse ratio
+// is the throughput ratio a CPU-bound service would reach.
+console.log(
+  `service CPU per entry (median): ws ${median(wsCpu).toFixed(2)} µs, http ${median(httpCpu).toFixed(2)} µs, ` +
+    `throughput ratio at equal CPU ${(median(wsCpu) / median(httpCpu)).toFixed(2)}; load average ${os.loadavg()[0].toFixed(2)}`,
 );

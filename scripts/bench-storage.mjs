@@ -7,13 +7,21 @@
 // replayed once it is up while new traffic flows, and its rate printed.
 //
 //   node scripts/bench-storage.mjs [--runs 1] [--replay 200000] [--no-matrix] [--no-replay]
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  freePort,
+  sleep,
+  spawnTracked,
+  startPostgres,
+  startRedis,
+  stop,
+  waitFor,
+} from './bench-servers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = path.resolve(ROOT, '../shared/bench');
@@ -25,86 +33,6 @@ const option = (name, fallback) => {
 };
 const runs = option('runs', '1');
 const replayEntries = Number(option('replay', '200000'));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const children = new Set();
-process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(port, what) {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`${what} does not listen on ${port}`);
-}
-
-function spawnTracked(cmd, args, opts = {}) {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], ...opts });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-async function stop(child, signal = 'SIGTERM') {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill(signal);
-  await exited;
-}
-
-async function startRedis(port = undefined) {
-  port ??= await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const child = spawnTracked('redis-server', [...args, '--dir', dir]);
-  await waitFor(port, 'redis-server');
-  return { port, url: `redis://127.0.0.1:${port}`, child, dir };
-}
-
-async function startPostgres() {
-  const bin = fs
-    .readdirSync('/usr/lib/postgresql')
-    .sort((a, b) => Number(b) - Number(a))
-    .map((v) => `/usr/lib/postgresql/${v}/bin`)[0];
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pg-'));
-  const root = process.getuid() === 0;
-  const as = (cmd, args) =>
-    root ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
-  if (root) execFileSync('chown', ['postgres', dir]);
-  const data = path.join(dir, 'data');
-  const [ic, ia] = as(`${bin}/initdb`, ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  execFileSync(ic, ia, { stdio: 'ignore' });
-  const port = await freePort();
-  // Durable commits as in production (fsync on); only the socket dir is kept out of /run.
-  const [pc, pa] = as(`${bin}/postgres`, [
-    ...['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'],
-    ...['-c', 'unix_socket_directories=', '-c', 'shared_buffers=256MB'],
-  ]);
-  const child = spawnTracked(pc, pa);
-  await waitFor(port, 'postgres');
-  await sleep(500);
-  // runuser does not pass SIGINT on: pg_ctl stops the server itself (fast shutdown).
-  const [sc, sa] = as(`${bin}/pg_ctl`, ['-D', data, '-m', 'fast', '-w', 'stop']);
-  const stopServer = async () => {
-    execFileSync(sc, sa, { stdio: 'ignore' });
-    await stop(child);
-  };
-  return { port, url: `postgres://postgres@127.0.0.1:${port}/postgres`, child, dir, stopServer };
-}
-
 async function matrix(redis, postgres) {
   const servers = {
     file: `node ${MAIN}`,

@@ -4,7 +4,7 @@
 // bare-`ws` reference, since absolute figures on a shared machine mean little.
 //
 //   npm run bench [-- --scenarios a50,b50,idle5000 --runs 3 --servers project,node,go --no-sessions
-//                    --no-storage]
+//                    --no-storage --no-http --no-query --no-metrics --no-tail]
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -95,11 +95,14 @@ if (!process.argv.includes('--no-storage')) {
   if (storage.status !== 0) process.exit(storage.status ?? 1);
 }
 
-// The project's other scenarios: POST /logs against WebSocket batch-50 (issue 9), tail fan-out,
-// producer throughput with subscribers and idle connections (issue 10). Skip with --no-http,
-// --no-tail.
+// The project's other scenarios: POST /logs against WebSocket batch-50, GET /logs on postgres
+// with 1M rows, a /metrics scrape with 10,000 connections open (issue 9), tail fan-out, producer
+// throughput with subscribers and idle connections (issue 10). Skip with --no-http, --no-query,
+// --no-metrics, --no-tail.
 for (const [flag, script] of [
   ['--no-http', 'scripts/bench-http.mjs'],
+  ['--no-query', 'scripts/bench-query.mjs'],
+  ['--no-metrics', 'scripts/bench-metrics.mjs'],
   ['--no-tail', 'scripts/bench-tail.mjs'],
 ]) {
   if (process.argv.includes(flag)) continue;

@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import { InvalidConfigError } from './config/app.config.js';
 import { EnvDto } from './config/env.dto.js';
 import { IngestWsAdapter } from './gateway/ingest-ws.adapter.js';
+import { answerClientError } from './http/client-error.handler.js';
 import { LifecycleState } from './lifecycle/lifecycle.state.js';
 import { setupOpenApi } from './openapi/openapi.setup.js';
 
@@ -19,6 +20,8 @@ async function bootstrap(): Promise<void> {
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  app.disable('x-powered-by');
+  app.getHttpServer().on('clientError', answerClientError);
   app.useWebSocketAdapter(new IngestWsAdapter(app));
   setupOpenApi(app);
   const env = app.get(EnvDto);

@@ -67,3 +67,13 @@ function isZone(s: string, i: number): boolean {
     minutes <= 59
   );
 }
+
+/**
+ * Epoch ms of a string that passed isRfc3339. `Date.parse` refuses a leap second (`:60`), which
+ * RFC 3339 allows: it names the instant one second after `:59` (the next minute's `:00`).
+ * @returns NaN for a string isRfc3339 refuses (Date.parse then decides).
+ */
+export function rfc3339ToMs(value: string): number {
+  if (value.charCodeAt(17) !== 0x36 || value.charCodeAt(18) !== 0x30) return Date.parse(value);
+  return Date.parse(`${value.slice(0, 17)}59${value.slice(19)}`) + 1000;
+}

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { WebSocket, WebSocketServer } from 'ws';
@@ -10,6 +9,7 @@ import type { Principal } from '../auth/principal.js';
 import type { SessionWatcher } from '../auth/session.watcher.js';
 import { DomainError } from '../common/domain.error.js';
 import type { EnvDto } from '../config/env.dto.js';
+import { rawHttpError } from '../http/http-error.util.js';
 import { OriginPolicy } from '../http/origin.policy.js';
 import type { LifecycleState } from '../lifecycle/lifecycle.state.js';
 import { extractProducerId } from '../producer/producer-id.util.js';
@@ -117,13 +117,8 @@ function pathOf(url = '/'): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
-function refuse(socket: Socket, status: number, message = STATUS_CODES[status] ?? 'error'): void {
-  if (socket.destroyed) return;
-  const body = JSON.stringify({ status, message });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n` +
-      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+function refuse(socket: Socket, status: number, message?: string): void {
+  if (!socket.destroyed) socket.end(rawHttpError(status, message));
 }
 
 function onPong(this: WebSocket): void {

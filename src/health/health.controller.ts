@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, UseFilters } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthIndicatorFunction } from '@nestjs/terminus';
+import { HealthExceptionFilter } from './health-exception.filter.js';
 import { LifecycleHealthIndicator } from './indicators/lifecycle.health.js';
 import { RedisHealthIndicator } from './indicators/redis.health.js';
 import { SpoolDiskHealthIndicator } from './indicators/spool-disk.health.js';
@@ -7,6 +8,7 @@ import { StorageHealthIndicator } from './indicators/storage.health.js';
 
 /** Kubernetes probes (SPEC §4): liveness never depends on a backend, readiness does. */
 @Controller('health')
+@UseFilters(HealthExceptionFilter)
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

@@ -1,7 +1,6 @@
-import { Controller, HttpCode, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { HttpApiKeyGuard, type AuthenticatedRequest } from '../auth/http-api-key.guard.js';
 import type { CheckedEntries, RejectedEntry } from '../contract/check-entries.util.js';
-import { HttpExceptionFilter } from '../http/http-exception.filter.js';
 import { IngestService } from '../ingest/ingest.service.js';
 import { IngestCounters } from '../metrics/ingest.counters.js';
 import { RateLimitedError } from '../rate-limit/rate-limited.error.js';
@@ -28,7 +27,6 @@ export interface IngestResult {
  */
 @Controller('logs')
 @UseGuards(HttpApiKeyGuard)
-@UseFilters(HttpExceptionFilter)
 export class LogsController {
   constructor(
     private readonly ingest: IngestService,

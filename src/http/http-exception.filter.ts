@@ -1,6 +1,8 @@
 import {
+  BadRequestException,
   Catch,
   HttpException,
+  NotFoundException,
   Injectable,
   Logger,
   type ArgumentsHost,
@@ -8,6 +10,7 @@ import {
 } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
+import { quoteClientText } from '../common/client-text.util.js';
 import { DomainError } from '../common/domain.error.js';
 import { EnvDto } from '../config/env.dto.js';
 import { discardBody } from './discard-body.util.js';
@@ -15,6 +18,8 @@ import { writeHttpError, type HttpErrorBody } from './http-error.util.js';
 
 /** How long the rest of a refused body is read and dropped before the connection is cut. */
 const LINGER_MS = 2000;
+/** How Nest's router words a path parameter that decodeURIComponent refuses. */
+const DECODE = 'Failed to decode param';
 
 /** A DomainError that adds fields of its own to the HTTP error body (e.g. `rejected`). */
 export interface WithHttpExtra {
@@ -22,12 +27,15 @@ export interface WithHttpExtra {
 }
 
 /**
- * The one place an HTTP handler's error becomes a response (SPEC §4): a DomainError keeps its
- * status, message and field errors; Nest's own HttpExceptions their status; anything else is a
- * defect, logged once and answered 500. A request refused before its body was read (401, 415)
- * has the rest of its body dropped first, within HTTP_MAX_BODY, so a client that writes its
- * whole body before reading still gets the answer; a 413 is answered at once, then the rest is
- * dropped for a moment before the connection is cut.
+ * The one place an HTTP error becomes a response (SPEC §4), bound globally (HttpModule), so
+ * Nest's own answers have the same body as ours: an unknown route or method (404, naming the
+ * path, bounded and quoted), a path whose percent-encoding does not decode (400). A DomainError
+ * keeps its status, message and field errors; other HttpExceptions their status; anything else
+ * is a defect, logged once and answered 500. (The health probes keep terminus' body: their
+ * controller has its own filter, which Nest prefers to a global one.) A request refused before
+ * its body was read (401, 415) has the rest of its body dropped first, within HTTP_MAX_BODY, so
+ * a client that writes its whole body before reading still gets the answer; a 413 is answered at
+ * once, then the rest is dropped for a moment before the connection is cut.
  */
 @Catch()
 @Injectable()
@@ -42,7 +50,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<IncomingMessage>();
     const res = host.switchToHttp().getResponse<ServerResponse>();
-    const body = this.toBody(exception);
+    const body = this.toBody(exception, req);
     if (res.headersSent) {
       res.destroy();
       return;
@@ -59,17 +67,30 @@ export class HttpExceptionFilter implements ExceptionFilter {
     });
   }
 
-  private toBody(exception: unknown): HttpErrorBody {
+  private toBody(exception: unknown, req: IncomingMessage): HttpErrorBody {
     if (exception instanceof DomainError) {
       const extra = (exception as WithHttpExtra).httpExtra;
       const { status, message } = exception;
       return { status, message, errors: exception.errors ?? [], ...exception.details, ...extra };
     }
+    if (exception instanceof NotFoundException) {
+      const path = quoteClientText(pathOf(req.url));
+      return { status: 404, message: `no route ${req.method ?? ''} ${path}`, errors: [] };
+    }
+    if (exception instanceof BadRequestException && exception.message.startsWith(DECODE)) {
+      const message = 'the path holds malformed percent-encoding';
+      return { status: 400, message, errors: [{ field: 'path', message }] };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      return { status, message: STATUS_CODES[status] ?? exception.message, errors: [] };
+      return { status, message: STATUS_CODES[status] ?? 'error', errors: [] };
     }
     this.logger.error({ err: exception }, 'unexpected error in an HTTP handler');
     return { status: 500, message: 'internal error', errors: [] };
   }
+}
+
+function pathOf(url = '/'): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
 }

@@ -18,12 +18,13 @@ import type {
   SinkMetricsSource,
   TailMetricsSource,
 } from './metrics-sources.interface.js';
+import { registerOpenFdsGauge } from './open-fds.gauge.js';
 import { StoreDurationRecorder } from './store-duration.recorder.js';
 
-/** The values of one metric at scrape time: one per label set (`{}` for none). */
 /**
  * Default metrics that walk every handle on each scrape: with 10,000 sockets open they took ~30
  * of a scrape's ~50 ms here, and logger_connections already counts the sockets.
+ * `process_open_fds` is replaced by an asynchronous count (open-fds.gauge.ts).
  */
 const PER_HANDLE_DEFAULTS = [
   'nodejs_active_handles',
@@ -32,8 +33,10 @@ const PER_HANDLE_DEFAULTS = [
   'nodejs_active_resources_total',
   'nodejs_active_requests',
   'nodejs_active_requests_total',
+  'process_open_fds',
 ];
 
+/** The values of one metric at scrape time: one per label set (`{}` for none). */
 type Read = () => Iterable<readonly [Partial<Record<string, string>>, number]>;
 
 /**
@@ -61,6 +64,7 @@ export class MetricsService {
     this.sinks = sinks ?? { sinkFigures: () => [defaultFigures(sink.kind, storage.entriesStored)] };
     collectDefaultMetrics({ register: registry });
     for (const name of PER_HANDLE_DEFAULTS) registry.removeSingleMetric(name);
+    registerOpenFdsGauge(registry);
     for (const { sink: name } of this.sinks.sinkFigures()) durations.declare(name);
     this.registerIngest();
     this.registerSinks();

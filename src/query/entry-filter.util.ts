@@ -1,3 +1,4 @@
+import { rfc3339ToMs } from '../contract/rfc3339.util.js';
 import type { LogQuery } from './log-reader.interface.js';
 
 /** A stored line as a parsed entry when it matches `query`; null otherwise (or when torn). */
@@ -16,7 +17,7 @@ export function matchLine(text: string, query: LogQuery): Record<string, unknown
   if (query.module !== undefined && e.module !== query.module) return null;
   if (query.level !== undefined && e.level !== query.level) return null;
   if (query.from !== undefined || query.to !== undefined) {
-    const at = typeof e.timestamp === 'string' ? Date.parse(e.timestamp) : NaN;
+    const at = typeof e.timestamp === 'string' ? rfc3339ToMs(e.timestamp) : NaN;
     if (Number.isNaN(at)) return null;
     if (query.from !== undefined && at < query.from) return null;
     if (query.to !== undefined && at > query.to) return null;

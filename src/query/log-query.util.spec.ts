@@ -37,6 +37,17 @@ describe(parseLogQuery.name, () => {
     );
   });
 
+  it('reads a leap second as the instant after :59, and years 0000 and 10000 as instants', () => {
+    expect(parseLogQuery({ from: '2026-06-30T23:59:60Z' }).from).toBe(
+      Date.parse('2026-07-01T00:00:00Z'),
+    );
+    expect(parseLogQuery({ from: '2016-12-31T23:59:60.5+00:00' }).from).toBe(
+      Date.parse('2017-01-01T00:00:00.500Z'),
+    );
+    expect(parseLogQuery({ from: '0000-01-01T00:00:00Z' }).from).toBe(-62167219200000);
+    expect(parseLogQuery({ to: '9999-12-31T23:59:59-23:59' }).to).toBe(253402387139000);
+  });
+
   it('accepts limit 1000', () => {
     expect(parseLogQuery({ limit: '1000' }).limit).toBe(1000);
   });

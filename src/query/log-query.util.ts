@@ -1,7 +1,7 @@
 import { QUOTE_MAX, quoteClientText } from '../common/client-text.util.js';
 import { DomainError } from '../common/domain.error.js';
 import { LOG_LEVELS, type LogLevel } from '../contract/log-level.enum.js';
-import { isRfc3339 } from '../contract/rfc3339.util.js';
+import { isRfc3339, rfc3339ToMs } from '../contract/rfc3339.util.js';
 import { isContractString } from '../contract/unicode.util.js';
 import type { LogQuery } from './log-reader.interface.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './query.constants.js';
@@ -52,7 +52,7 @@ function parseLimit(value: string | undefined): number {
 function parseTime(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!isRfc3339(value)) throw bad(name, 'must be an RFC 3339 date-time with a zone');
-  return Date.parse(value);
+  return rfc3339ToMs(value);
 }
 
 export function bad(name: string, why: string): DomainError {

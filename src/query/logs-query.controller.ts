@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import {
   ApiHeader,
   ApiOkResponse,
@@ -9,7 +9,6 @@ import {
 } from '@nestjs/swagger';
 import { HttpApiKeyGuard } from '../auth/http-api-key.guard.js';
 import { RequireScope } from '../auth/require-scope.decorator.js';
-import { HttpExceptionFilter } from '../http/http-exception.filter.js';
 import { parseLogQuery } from './log-query.util.js';
 import type { LogPage, LogReader } from './log-reader.interface.js';
 import { LOG_READER, MAX_LIMIT } from './query.constants.js';
@@ -19,7 +18,6 @@ const ERROR = { $ref: '#/components/schemas/HttpError' };
 /** `GET /logs` (SPEC §4): stored entries, newest first, for reader keys. */
 @Controller('logs')
 @UseGuards(HttpApiKeyGuard)
-@UseFilters(HttpExceptionFilter)
 export class LogsQueryController {
   constructor(@Inject(LOG_READER) private readonly reader: LogReader) {}
 

@@ -7,10 +7,10 @@ describe(buildPageSql.name, () => {
       null,
     );
     expect(text).toBe(
-      'SELECT id::text AS id, ts::text AS ts, entry FROM log_entries WHERE project = $1 AND ' +
-        'level = $2 AND ts >= $3::timestamptz ORDER BY ts DESC NULLS FIRST, id DESC LIMIT $4',
+      'SELECT id::text AS cursor_id, ts::text AS cursor_ts, entry FROM log_entries WHERE project = $1 AND ' +
+        'level = $2 AND ts >= to_timestamp($3::float8 / 1000) ORDER BY ts DESC NULLS FIRST, id DESC LIMIT $4',
     );
-    expect(values).toEqual(['p', 'error', '2026-01-21T10:00:00.000Z', 11]);
+    expect(values).toEqual(['p', 'error', Date.parse('2026-01-21T10:00:00Z'), 11]);
   });
 
   it('continues after a cursor by (ts, id), or past the NULL-ts rows', () => {

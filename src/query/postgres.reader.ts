@@ -6,8 +6,8 @@ import { decodePostgresCursor, encodePostgresCursor } from './postgres-cursor.ut
 import { buildPageSql } from './postgres-query.util.js';
 
 interface Row {
-  id: string;
-  ts: string | null;
+  cursor_id: string;
+  cursor_ts: string | null;
   entry: Record<string, unknown>;
 }
 
@@ -52,7 +52,7 @@ export class PostgresReader implements LogReader {
       entries: page.map((row) => inSpecOrder(row.entry)),
       next:
         rows.length > query.limit && last
-          ? encodePostgresCursor({ ts: last.ts, id: last.id })
+          ? encodePostgresCursor({ ts: last.cursor_ts, id: last.cursor_id })
           : null,
     };
   }

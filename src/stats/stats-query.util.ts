@@ -1,5 +1,5 @@
 import { bad } from '../query/log-query.util.js';
-import { isRfc3339 } from '../contract/rfc3339.util.js';
+import { isRfc3339, rfc3339ToMs } from '../contract/rfc3339.util.js';
 import { DEFAULT_WINDOW_MS, MINUTE_MS, RETENTION_S } from './stats.constants.js';
 
 /** A stats window in whole epoch minutes, [fromMinute, toMinute). */
@@ -36,7 +36,7 @@ export function parseStatsQuery(raw: Readonly<Record<string, unknown>>, now: num
 function parseTime(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!isRfc3339(value)) throw bad(name, 'must be an RFC 3339 date-time with a zone');
-  const at = Date.parse(value);
+  const at = rfc3339ToMs(value);
   if (Number.isNaN(at)) throw bad(name, 'must be an RFC 3339 date-time with a zone');
   return at;
 }

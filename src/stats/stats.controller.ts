@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import {
   ApiHeader,
   ApiOkResponse,
@@ -13,7 +13,6 @@ import { RequireScope } from '../auth/require-scope.decorator.js';
 import { quoteClientText } from '../common/client-text.util.js';
 import { DomainError } from '../common/domain.error.js';
 import { isContractString } from '../contract/unicode.util.js';
-import { HttpExceptionFilter } from '../http/http-exception.filter.js';
 import type { StatsStore } from './stats-store.interface.js';
 import { parseStatsQuery } from './stats-query.util.js';
 import {
@@ -30,7 +29,6 @@ const COUNTS = { type: 'object', additionalProperties: { type: 'integer' } };
 /** `GET /stats`, `GET /stats/:project` (SPEC §4): counts of stored entries, for reader keys. */
 @Controller('stats')
 @UseGuards(HttpApiKeyGuard)
-@UseFilters(HttpExceptionFilter)
 @ApiTags('stats')
 @ApiHeader({ name: 'x-api-key', required: true, description: 'a reader key (read scope)' })
 @ApiQuery({ name: 'from', required: false, description: 'RFC 3339, inclusive; default to − 24 h' })
