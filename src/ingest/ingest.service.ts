@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal.js';
 import type { LogEntryDto } from '../contract/log-entry.dto.js';
 import { serializeEntry } from '../contract/serialize-entry.util.js';
 import { IngestCounters } from '../metrics/ingest.counters.js';
+import type { StreamMark } from '../storage/sinks/entry-group.js';
 import { StorageService } from '../storage/storage.service.js';
 import { receivedAt } from './received-at.util.js';
 
@@ -21,8 +22,13 @@ export class IngestService {
   /**
    * Serializes the entries now (the caller may drop them at once) and resolves once they are
    * stored; rejects with a StorageUnavailableError (503) when none of them may be acked.
+   * `batch` names a producer batch (SPEC §8), whose entries get ids from its stream.
    */
-  store(entries: readonly LogEntryDto[], principal: Principal): Promise<void> {
+  store(
+    entries: readonly LogEntryDto[],
+    principal: Principal,
+    batch?: Omit<StreamMark, 'from' | 'count'>,
+  ): Promise<void> {
     // The one metrics update of the hot path: once per store call, whatever its size.
     this.counters.storing(principal.name, entries.length);
     const at = receivedAt();
@@ -30,6 +36,6 @@ export class IngestService {
     for (let i = 0; i < entries.length; i++) {
       lines[i] = serializeEntry(entries[i], at, principal.session);
     }
-    return this.storage.store(at.slice(0, 10), lines);
+    return this.storage.store(at.slice(0, 10), lines, batch);
   }
 }

@@ -15,6 +15,8 @@ export class ProducerStream {
     readonly key: string,
     readonly producerId: string,
     readonly lastSeq: number,
+    /** The stream's incarnation (StreamState): its entries' ids carry it. */
+    readonly epoch = '',
   ) {
     this.next = lastSeq + 1;
   }

@@ -11,13 +11,12 @@ export class ProducerStreams implements OnApplicationShutdown {
   /** @throws DomainError 503 when the state cannot be read (Redis down): the stream may well exist. */
   async open(name: string, producerId: string): Promise<ProducerStream> {
     const key = streamKey(name, producerId);
-    let lastSeq: number;
     try {
-      lastSeq = await this.store.lastSeq(key);
+      const { lastSeq, epoch } = await this.store.open(key);
+      return new ProducerStream(key, producerId, lastSeq, epoch);
     } catch (error) {
       throw new DomainError(503, `producer state unavailable: ${(error as Error).message}`);
     }
-    return new ProducerStream(key, producerId, lastSeq);
   }
 
   /** Records `seq` of `stream` as stored; a failure breaks the stream (see ProducerStream). */
