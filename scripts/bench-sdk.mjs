@@ -11,7 +11,7 @@
 //
 //   node scripts/bench-sdk.mjs [--runs 3] [--entries 400000] [--duration 8]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,6 +68,7 @@ async function sdkFlood({ url, entries, producer }) {
   );
   await Promise.all(loggers.map((l) => new Promise((r) => l.on('connected', r))));
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     loggers.map(async (logger, c) => {
       for (let i = 0; i < per; i++) await logger.log(pool[(c * per + i) % pool.length]);
@@ -76,7 +77,9 @@ async function sdkFlood({ url, entries, producer }) {
   );
   const elapsed = (performance.now() - t0) / 1000;
   const acked = loggers.reduce((n, l) => n + l.stats().acked, 0);
-  return { entriesPerS: Math.round(acked / elapsed), acked };
+  const cpu = process.cpuUsage(cpu0);
+  const clientUsPerEntry = Math.round(((cpu.user + cpu.system) / acked) * 100) / 100;
+  return { entriesPerS: Math.round(acked / elapsed), acked, clientUsPerEntry };
 }
 
 /**
@@ -155,6 +158,21 @@ async function sdkConns(url, pool) {
 
 // ---------------------------------------------------------------- orchestration
 
+/** utime + stime of `pid` in µs (/proc, clock ticks of 10 ms). */
+function cpuUs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** Runs `fn` (returning `acked` entries) and adds the server's CPU µs per entry meanwhile. */
+function measured(pid, fn) {
+  const before = cpuUs(pid);
+  const result = fn();
+  const acked = result.acked ?? result.entriesAcked;
+  return { ...result, serverUsPerEntry: Math.round(((cpuUs(pid) - before) / acked) * 100) / 100 };
+}
+
 function child(modeName, args) {
   const run = spawnSync(
     process.execPath,
@@ -221,15 +239,25 @@ const rows = [];
 for (let run = 0; run < RUNS; run++) {
   rows.push(
     await withService(async (url, pid) => {
-      const raw = loadgen(url, pid);
-      const sdk = child('flood', { url, entries: ENTRIES });
-      const producer = child('flood', { url, entries: ENTRIES, producer: true });
+      const raw = measured(pid, () => loadgen(url, pid));
+      const sdk = measured(pid, () => child('flood', { url, entries: ENTRIES }));
+      const producer = measured(pid, () =>
+        child('flood', { url, entries: ENTRIES, producer: true }),
+      );
       const rate = Math.round(raw.entriesPerS / 2);
       const rawLat = child('paced', { url, rate, durationS: DURATION_S, via: 'raw' });
       const sdkLat = child('paced', { url, rate, durationS: DURATION_S, via: 'sdk' });
       const row = { raw: raw.entriesPerS, sdk: sdk.entriesPerS, producer: producer.entriesPerS };
       Object.assign(row, { rate, rawP99: rawLat.p99, sdkP99: sdkLat.p99 });
       Object.assign(row, { rawP50: rawLat.p50, sdkP50: sdkLat.p50, load: os.loadavg()[0] });
+      Object.assign(row, {
+        rawServerUs: raw.serverUsPerEntry,
+        sdkServerUs: sdk.serverUsPerEntry,
+        producerServerUs: producer.serverUsPerEntry,
+        rawClientUs: Math.round((raw.loadgenCpuPct / 100) * (1e6 / raw.entriesPerS) * 100) / 100,
+        sdkClientUs: sdk.clientUsPerEntry,
+        producerClientUs: producer.clientUsPerEntry,
+      });
       console.error(`run ${run + 1}: ${JSON.stringify(row)}`);
       return row;
     }),
@@ -252,6 +280,12 @@ console.log(
 );
 console.log(
   `| SDK with producerId entries/s (ratio to without) | ${m('producer')} (${fixed(median(rows.map((r) => r.producer / r.sdk)))}) | ≥ 0.9 |`,
+);
+console.log(
+  `| server CPU µs/entry: loadgen / SDK / SDK+producerId | ${m('rawServerUs')} / ${m('sdkServerUs')} / ${m('producerServerUs')} | |`,
+);
+console.log(
+  `| client CPU µs/entry: loadgen / SDK / SDK+producerId | ${m('rawClientUs')} / ${m('sdkClientUs')} / ${m('producerClientUs')} | |`,
 );
 console.log(`| half load (entries/s) | ${m('rate')} | |`);
 console.log(`| ack time p50 raw / SDK (ms) | ${m('rawP50')} / ${m('sdkP50')} | |`);

@@ -117,6 +117,7 @@ export class LogsGateway {
         throw error;
       },
     );
+    producer.track(recorded);
     return new PendingReply(recorded, ack);
   }
 
