@@ -40,11 +40,29 @@ describe(ProducerStreams.name, () => {
     expect(() => first.admit(2)).toThrow(DomainError);
   });
 
+  it('a reconnect after the old socket closed still waits for what it was storing', async () => {
+    const store = memoryStore();
+    const streams = new ProducerStreams(store);
+    const first = await streams.open('k', 'p');
+    first.admit(1);
+    let storeDone!: () => void;
+    const stored = new Promise<void>((resolve) => (storeDone = resolve));
+    first.track(stored.then(() => streams.record(first, 1)));
+    streams.release(first); // the client cut the socket; the batch is still being stored
+
+    const opening = streams.open('k', 'p');
+    await new Promise((resolve) => setImmediate(resolve));
+    storeDone();
+
+    expect((await opening).lastSeq).toBe(1);
+  });
+
   it('forgets a stream whose connection ended, unless a newer one took over', async () => {
     const streams = new ProducerStreams(memoryStore());
     const first = await streams.open('k', 'p');
     const second = await streams.open('k', 'p');
     streams.release(first);
+    await new Promise((resolve) => setImmediate(resolve));
 
     const third = await streams.open('k', 'p');
 

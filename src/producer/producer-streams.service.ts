@@ -50,9 +50,16 @@ export class ProducerStreams implements OnApplicationShutdown {
     }
   }
 
-  /** The connection of `stream` ended (or never started): forget it unless superseded already. */
+  /**
+   * The connection of `stream` ended (or never started): forget it once every batch it admitted
+   * has settled (a reconnect that comes sooner must wait for them), unless superseded already.
+   */
   release(stream: ProducerStream): void {
-    if (this.current.get(stream.key) === stream) this.current.delete(stream.key);
+    const settled = stream.settled;
+    void settled.then(() => {
+      if (stream.settled !== settled) return this.release(stream);
+      if (this.current.get(stream.key) === stream) this.current.delete(stream.key);
+    });
   }
 
   onApplicationShutdown(): Promise<void> {

@@ -28,7 +28,7 @@ import {
  */
 
 const BATCH_MAX_ENTRIES = 20;
-const params = pbtParameters(15);
+const params = pbtParameters(40);
 jest.setTimeout(Math.max(60_000, params.numRuns * 6000) + 30_000);
 
 type SeqChoice =
