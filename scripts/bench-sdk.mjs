@@ -6,7 +6,9 @@
 //      and the SDK with a producerId (SPEC §8) against without;
 //  (b) ack time at half load: half of loadgen's rate, paced, 50 connections, a 50-entry burst per
 //      tick per connection; raw = pre-serialized batch frames on `ws` (loadgen's way), SDK =
-//      logger.log × 50 then flush(); an entry's ack time = ack (flush resolved) − its burst's tick.
+//      logger.log × 50 then flush(); an entry's ack time = ack (flush resolved) − its burst's tick;
+//  (c) the same ack time on one connection, bursts back to back, raw and SDK alternating: what
+//      the SDK itself adds, without 50 paced clients' scheduling on a loaded machine.
 // Prints a Markdown table with the load average; exits non-zero only on errors, never on a figure.
 //
 //   node scripts/bench-sdk.mjs [--runs 3] [--entries 400000] [--duration 8]
@@ -38,7 +40,12 @@ const DURATION_S = Number(opt('duration', 8));
 const mode = opt('mode', '');
 if (mode) {
   const args = JSON.parse(opt('args', '{}'));
-  const result = mode === 'flood' ? await sdkFlood(args) : await paced(args);
+  const result =
+    mode === 'flood'
+      ? await sdkFlood(args)
+      : mode === 'serial'
+        ? await serial(args)
+        : await paced(args);
   process.stdout.write(JSON.stringify(result) + '\n');
   process.exit(0);
 }
@@ -112,7 +119,33 @@ async function paced({ url, rate, durationS, via }) {
   return { bursts: latencies.length, p50: q(0.5), p99: q(0.99) };
 }
 
-async function rawConns(url, pool) {
+/**
+ * One connection, one 50-entry burst at a time, back to back (no pacing, so no scheduler noise
+ * from 50 clients): the ack time of a raw frame against logger.log × 50 + flush(), alternating.
+ */
+async function serial({ url, bursts }) {
+  const pool = await entryPool(BATCH);
+  const [raw] = await rawConns(url, pool, 1);
+  const [sdk] = await sdkConns(url, pool, 1);
+  const lat = { raw: [], sdk: [] };
+  for (let k = 0; k < bursts; k++) {
+    for (const via of ['raw', 'sdk']) {
+      const t = performance.now();
+      await (via === 'raw' ? raw(k) : sdk(0));
+      lat[via].push(performance.now() - t);
+    }
+  }
+  const q = (xs, p) =>
+    Math.round([...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)] * 1000) / 1000;
+  return {
+    rawP50: q(lat.raw, 0.5),
+    rawP99: q(lat.raw, 0.99),
+    sdkP50: q(lat.sdk, 0.5),
+    sdkP99: q(lat.sdk, 0.99),
+  };
+}
+
+async function rawConns(url, pool, conns = CONNS) {
   const { default: WebSocket } = await import(path.join(BENCH, 'node_modules/ws/index.js'));
   const frames = Array.from({ length: 200 }, (_, i) =>
     JSON.stringify({
@@ -121,7 +154,7 @@ async function rawConns(url, pool) {
     }),
   );
   return Promise.all(
-    Array.from({ length: CONNS }, async () => {
+    Array.from({ length: conns }, async () => {
       const ws = new WebSocket(url, { headers: { 'x-api-key': KEY }, perMessageDeflate: false });
       await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
       let waiting;
@@ -135,10 +168,10 @@ async function rawConns(url, pool) {
   );
 }
 
-async function sdkConns(url, pool) {
+async function sdkConns(url, pool, conns = CONNS) {
   const { createLogger } = await import(SDK);
   return Promise.all(
-    Array.from({ length: CONNS }, async () => {
+    Array.from({ length: conns }, async () => {
       const logger = createLogger({
         url,
         apiKey: KEY,
@@ -148,7 +181,7 @@ async function sdkConns(url, pool) {
       });
       await new Promise((r) => logger.on('connected', r));
       return async (k) => {
-        const from = (k % 200) * BATCH;
+        const from = (k * BATCH) % pool.length;
         for (let i = 0; i < BATCH; i++) void logger.log(pool[from + i]);
         await logger.flush();
       };
@@ -247,7 +280,14 @@ for (let run = 0; run < RUNS; run++) {
       const rate = Math.round(raw.entriesPerS / 2);
       const rawLat = child('paced', { url, rate, durationS: DURATION_S, via: 'raw' });
       const sdkLat = child('paced', { url, rate, durationS: DURATION_S, via: 'sdk' });
+      const serialLat = child('serial', { url, bursts: 1000 });
       const row = { raw: raw.entriesPerS, sdk: sdk.entriesPerS, producer: producer.entriesPerS };
+      Object.assign(row, {
+        serialRawP50: serialLat.rawP50,
+        serialRawP99: serialLat.rawP99,
+        serialSdkP50: serialLat.sdkP50,
+        serialSdkP99: serialLat.sdkP99,
+      });
       Object.assign(row, { rate, rawP99: rawLat.p99, sdkP99: sdkLat.p99 });
       Object.assign(row, { rawP50: rawLat.p50, sdkP50: sdkLat.p50, load: os.loadavg()[0] });
       Object.assign(row, {
@@ -291,4 +331,10 @@ console.log(`| half load (entries/s) | ${m('rate')} | |`);
 console.log(`| ack time p50 raw / SDK (ms) | ${m('rawP50')} / ${m('sdkP50')} | |`);
 console.log(
   `| ack time p99 raw / SDK (ms), SDK adds | ${m('rawP99')} / ${m('sdkP99')}, ${fixed(median(rows.map((r) => r.sdkP99 - r.rawP99)))} | ≤ 1 ms |`,
+);
+console.log(
+  `| ack time, one connection, bursts back to back, p50 raw / SDK (ms) | ${m('serialRawP50')} / ${m('serialSdkP50')} | |`,
+);
+console.log(
+  `| the same, p99 raw / SDK (ms), SDK adds | ${m('serialRawP99')} / ${m('serialSdkP99')}, ${fixed(median(rows.map((r) => r.serialSdkP99 - r.serialRawP99)))} | ≤ 1 ms |`,
 );
