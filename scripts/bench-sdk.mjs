@@ -124,14 +124,14 @@ async function paced({ url, rate, durationS, via }) {
  * from 50 clients): the ack time of a raw frame against logger.log × 50 + flush(), alternating.
  */
 async function serial({ url, bursts }) {
-  const pool = await entryPool(BATCH);
+  const pool = await entryPool(BATCH * 200);
   const [raw] = await rawConns(url, pool, 1);
   const [sdk] = await sdkConns(url, pool, 1);
   const lat = { raw: [], sdk: [] };
   for (let k = 0; k < bursts; k++) {
     for (const via of ['raw', 'sdk']) {
       const t = performance.now();
-      await (via === 'raw' ? raw(k) : sdk(0));
+      await (via === 'raw' ? raw(k) : sdk(k));
       lat[via].push(performance.now() - t);
     }
   }
