@@ -4,7 +4,7 @@
 // bare-`ws` reference, since absolute figures on a shared machine mean little.
 //
 //   npm run bench [-- --scenarios a50,b50,idle5000 --runs 3 --servers project,node,go --no-sessions
-//                    --no-storage --no-http --no-query --no-metrics --no-tail]
+//                    --no-storage --no-http --no-query --no-metrics --no-tail --no-sdk]
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -97,13 +97,14 @@ if (!process.argv.includes('--no-storage')) {
 
 // The project's other scenarios: POST /logs against WebSocket batch-50, GET /logs on postgres
 // with 1M rows, a /metrics scrape with 10,000 connections open (issue 9), tail fan-out, producer
-// throughput with subscribers and idle connections (issue 10). Skip with --no-http, --no-query,
-// --no-metrics, --no-tail.
+// throughput with subscribers and idle connections (issue 10), the client package against the raw
+// load generator (issue 11). Skip with --no-http, --no-query, --no-metrics, --no-tail, --no-sdk.
 for (const [flag, script] of [
   ['--no-http', 'scripts/bench-http.mjs'],
   ['--no-query', 'scripts/bench-query.mjs'],
   ['--no-metrics', 'scripts/bench-metrics.mjs'],
   ['--no-tail', 'scripts/bench-tail.mjs'],
+  ['--no-sdk', 'scripts/bench-sdk.mjs'],
 ]) {
   if (process.argv.includes(flag)) continue;
   const run = spawnSync(process.execPath, [path.join(ROOT, script)], { stdio: 'inherit' });

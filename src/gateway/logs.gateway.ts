@@ -105,7 +105,11 @@ export class LogsGateway {
     const stored =
       batch.entries.length === 0
         ? Promise.resolve()
-        : this.ingest.store(batch.entries, client.principal);
+        : this.ingest.store(batch.entries, client.principal, {
+            key: producer.key,
+            epoch: producer.epoch,
+            seq,
+          });
     const recorded = stored.then(
       () => this.producers.record(producer, seq),
       (error: unknown) => {
@@ -113,6 +117,7 @@ export class LogsGateway {
         throw error;
       },
     );
+    producer.track(recorded);
     return new PendingReply(recorded, ack);
   }
 

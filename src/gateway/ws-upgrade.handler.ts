@@ -85,8 +85,10 @@ export class WsUpgradeHandler {
     } finally {
       this.handshakes--;
     }
-    if (socket.destroyed) return;
-    if (!this.canAccept()) return refuse(socket, 503);
+    if (socket.destroyed || !this.canAccept()) {
+      if (producer) this.producers.release(producer);
+      return socket.destroyed ? undefined : refuse(socket, 503);
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const client = ws as IngestSocket;
       client.principal = principal;
@@ -96,7 +98,10 @@ export class WsUpgradeHandler {
       client.on('error', onSocketError);
       this.registry.add(client.connection);
       this.sessions.watch(client.connection);
-      client.once('close', () => this.sessions.unwatch(client.connection));
+      client.once('close', () => {
+        this.sessions.unwatch(client.connection);
+        if (producer) this.producers.release(producer);
+      });
       this.wss.emit('connection', client, req);
     });
   }

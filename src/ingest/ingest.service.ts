@@ -4,6 +4,7 @@ import type { LogEntryDto } from '../contract/log-entry.dto.js';
 import { serializeEntry } from '../contract/serialize-entry.util.js';
 import { IngestCounters } from '../metrics/ingest.counters.js';
 import { StatsRecorder } from '../stats/stats.recorder.js';
+import type { StreamMark } from '../storage/sinks/entry-group.js';
 import { StorageService } from '../storage/storage.service.js';
 import { receivedAt } from './received-at.util.js';
 
@@ -23,8 +24,13 @@ export class IngestService {
   /**
    * Serializes the entries now (the caller may drop them at once) and resolves once they are
    * stored; rejects with a StorageUnavailableError (503) when none of them may be acked.
+   * `batch` names a producer batch (SPEC §8), whose entries get ids from its stream.
    */
-  store(entries: readonly LogEntryDto[], principal: Principal): Promise<void> {
+  store(
+    entries: readonly LogEntryDto[],
+    principal: Principal,
+    batch?: Omit<StreamMark, 'from' | 'count'>,
+  ): Promise<void> {
     // The one metrics update of the hot path: once per store call, whatever its size.
     this.counters.storing(principal.name, entries.length);
     const at = receivedAt();
@@ -32,7 +38,7 @@ export class IngestService {
     for (let i = 0; i < entries.length; i++) {
       lines[i] = serializeEntry(entries[i], at, principal.session);
     }
-    const stored = this.storage.store(at.slice(0, 10), lines);
+    const stored = this.storage.store(at.slice(0, 10), lines, batch);
     this.stats.count(entries, stored);
     return stored;
   }

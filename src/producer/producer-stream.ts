@@ -9,12 +9,18 @@ import { DomainError } from '../common/domain.error.js';
 export class ProducerStream {
   next: number;
   broken = false;
+  /** A newer connection of the stream took over (ProducerStreams): nothing more is admitted. */
+  private superseded = false;
+  /** Settles once every batch admitted so far is stored and recorded, or failed. */
+  settled: Promise<void> = Promise.resolve();
 
   constructor(
     /** The state store's name of the stream (see streamKey). */
     readonly key: string,
     readonly producerId: string,
     readonly lastSeq: number,
+    /** The stream's incarnation (StreamState): its entries' ids carry it. */
+    readonly epoch = '',
   ) {
     this.next = lastSeq + 1;
   }
@@ -30,6 +36,7 @@ export class ProducerStream {
         { field: 'seq', message: 'seq is required on a producer stream' },
       ]);
     }
+    if (this.superseded) throw supersededStream();
     if (this.broken) throw brokenStream();
     if (seq < this.next) return 'duplicate';
     if (seq > this.next) {
@@ -39,6 +46,16 @@ export class ProducerStream {
     }
     this.next++;
     return 'new';
+  }
+
+  /** Waits for `recorded` (an admitted batch's store and record) before `settled` settles. */
+  track(recorded: Promise<void>): void {
+    const done = recorded.then(noop, noop);
+    this.settled = this.settled.then(() => done);
+  }
+
+  supersede(): void {
+    this.superseded = true;
   }
 
   /** Gives back the seq `admit` took, for a batch refused before storage (a 429). */
@@ -67,3 +84,9 @@ export function brokenStream(): DomainError {
     'an earlier batch of this producer stream was not stored: reconnect and resend',
   );
 }
+
+function supersededStream(): DomainError {
+  return new DomainError(503, 'a newer connection of this producer stream took over');
+}
+
+const noop = (): void => undefined;

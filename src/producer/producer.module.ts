@@ -1,29 +1,11 @@
 import { Module } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { EnvDto } from '../config/env.dto.js';
-import { REDIS_CLIENT } from '../redis/redis.constants.js';
-import { FileProducerStateStore } from './file-producer-state.store.js';
-import { PRODUCER_STATE_STORE, type ProducerStateStore } from './producer-state.store.js';
+import { ProducerStateModule } from './producer-state.module.js';
 import { ProducerStreams } from './producer-streams.service.js';
-import { RedisProducerStateStore } from './redis-producer-state.store.js';
 
 /** Producer streams (SPEC §8): their state in Redis when REDIS_URL is set, else in LOG_DIR. */
 @Module({
-  providers: [
-    {
-      provide: PRODUCER_STATE_STORE,
-      inject: [EnvDto, REDIS_CLIENT],
-      useFactory: (env: EnvDto, redis: Redis | null): ProducerStateStore =>
-        redis
-          ? new RedisProducerStateStore(
-              redis,
-              `${env.REDIS_STREAM_KEY}:producer:`,
-              env.PRODUCER_TTL_S,
-            )
-          : new FileProducerStateStore(env.LOG_DIR, env.PRODUCER_TTL_S * 1000, env.FSYNC),
-    },
-    ProducerStreams,
-  ],
+  imports: [ProducerStateModule],
+  providers: [ProducerStreams],
   exports: [ProducerStreams],
 })
 export class ProducerModule {}

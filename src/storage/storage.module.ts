@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { EnvDto } from '../config/env.dto.js';
 import { SINK_METRICS_SOURCE } from '../metrics/metrics.constants.js';
+import { FileProducerStateStore } from '../producer/file-producer-state.store.js';
+import { ProducerStateModule } from '../producer/producer-state.module.js';
+import { PRODUCER_STATE_STORE, type ProducerStateStore } from '../producer/producer-state.store.js';
 import { StoreDurationRecorder } from '../metrics/store-duration.recorder.js';
 import { sinkMetricsSource } from './sink-metrics.source.js';
 import { createConfiguredLogSink } from './sinks/create-log-sink.js';
@@ -14,12 +17,19 @@ import { StorageService } from './storage.service.js';
  * holds the per-sink counters for a metrics exporter.
  */
 @Module({
+  imports: [ProducerStateModule],
   providers: [
     StorageMetrics,
     {
       provide: LOG_SINK,
-      useFactory: (env: EnvDto, metrics: StorageMetrics) => createConfiguredLogSink(env, metrics),
-      inject: [EnvDto, StorageMetrics],
+      // Producer state in LOG_DIR is also where the `file` sink notes producer batches.
+      useFactory: (env: EnvDto, metrics: StorageMetrics, producers: ProducerStateStore) =>
+        createConfiguredLogSink(
+          env,
+          metrics,
+          producers instanceof FileProducerStateStore ? producers : undefined,
+        ),
+      inject: [EnvDto, StorageMetrics, PRODUCER_STATE_STORE],
     },
     StorageService,
     {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { EntryGroup } from './sinks/entry-group.js';
+import type { EntryGroup, StreamMark } from './sinks/entry-group.js';
 import type { LogSink } from './sinks/log-sink.interface.js';
 import { StorageUnavailableError } from './storage-unavailable.error.js';
 import { LOG_SINK } from './storage.constants.js';
@@ -10,6 +10,7 @@ interface Group extends EntryGroup {
   /** Receipt day of the lines; meaningless while the group holds only empty calls. */
   day: string;
   readonly lines: string[];
+  streams?: StreamMark[];
   readonly done: Promise<void>;
   settle(error?: unknown): void;
 }
@@ -54,8 +55,13 @@ export class StorageService implements OnApplicationShutdown {
    * Stores `lines` (serialized entries received on UTC day `day`). Resolves once the write holding
    * them has returned, rejects with that write's error; calls settle in call order. An empty
    * `lines` writes nothing but still settles after every earlier call, so replies stay ordered.
+   * `batch` names a producer batch (SPEC §8): its lines get ids from the stream (EntryGroup).
    */
-  store(day: string, lines: readonly string[]): Promise<void> {
+  store(
+    day: string,
+    lines: readonly string[],
+    batch?: Omit<StreamMark, 'from' | 'count'>,
+  ): Promise<void> {
     if (this.closing)
       return Promise.reject(new StorageUnavailableError('StorageService is closed'));
     let group = this.open;
@@ -63,6 +69,9 @@ export class StorageService implements OnApplicationShutdown {
       if (group && group.lines.length > 0 && group.day !== day) group = this.cut();
       group ??= this.startGroup();
       group.day = day;
+      if (batch) {
+        (group.streams ??= []).push({ ...batch, from: group.lines.length, count: lines.length });
+      }
       for (let i = 0; i < lines.length; i++) group.lines.push(lines[i]);
     } else {
       group ??= this.startGroup();

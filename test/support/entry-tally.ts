@@ -18,15 +18,19 @@ export async function tallyStored(
   handed: readonly string[],
   logDirs: string[],
 ): Promise<EntryTally> {
-  const wanted = new Set(handed);
   const stored: string[] = [];
   for (const dir of new Set(logDirs)) {
     for (const file of await readStoredFiles(dir)) {
-      for (const entry of file.entries) {
-        if (wanted.has(entry.correlationId)) stored.push(entry.correlationId);
-      }
+      for (const entry of file.entries) stored.push(entry.correlationId);
     }
   }
+  return tally(handed, stored);
+}
+
+/** The same tally over correlationIds read from any storage, in its order (others ignored). */
+export function tally(handed: readonly string[], storedIds: readonly string[]): EntryTally {
+  const wanted = new Set(handed);
+  const stored = storedIds.filter((id) => wanted.has(id));
   const seen = new Set(stored);
   const first = [...seen];
   return {

@@ -48,6 +48,12 @@ export class Connector {
     return fullJitterDelay(this.failures, this.options.minDelayMs, this.options.maxDelayMs);
   }
 
+  /** Ends the current socket, which counts as lost (`onLost`): the logger reconnects. */
+  drop(reason: string): void {
+    // 4000-4999 are the application's close codes; the reason is cut to fit a close frame.
+    this.socket?.close(4000, `reconnecting: ${reason}`.slice(0, 60).replace(/[^\x20-\x7e]/g, '?'));
+  }
+
   /** Ends the current socket (if any) and stops trying. */
   stop(code = 1000, reason = 'client closed'): void {
     this.stopped = true;

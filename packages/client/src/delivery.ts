@@ -16,6 +16,11 @@ export interface DeliveryHooks {
   ready(): void;
   /** Sending must wait `ms` (429's retryAfterMs, or a backoff after a 503). */
   pause(ms: number | undefined): void;
+  /**
+   * The connection can store nothing more (a producer stream's 503: SPEC §8 breaks the stream on
+   * that connection): close it; reconnecting (with backoff) resends from `hello`.
+   */
+  reconnect(reason: string): void;
 }
 
 /** A frame written on the current connection, waiting for its reply (replies come in order). */
@@ -130,6 +135,10 @@ export class Delivery {
         this.outbox.requeueAll();
       }
       if (status === 409) return this.pump();
+      if (this.producer && status >= 500) {
+        this.ready = false;
+        return this.hooks.reconnect(error.message);
+      }
       this.paused = true;
       return this.hooks.pause(status === 429 ? error.retryAfterMs : undefined);
     }

@@ -212,6 +212,21 @@ describe('Logger', () => {
     expect(l.stats()).toMatchObject({ sent: 9, resent: 6, acked: 3 });
   });
 
+  it('with producerId a 503 (the stream broke on that connection) reconnects and resends', async () => {
+    // Arrange: SPEC §8 refuses every later batch on that connection; only a new one goes on.
+    const l = logger({ batchSize: 3, lingerMs: 0, producerId: 'p-503' });
+    server.plan(['503']);
+
+    // Act
+    await send(l, 3);
+    await l.flush();
+
+    // Assert
+    expect(server.handshakes).toHaveLength(2);
+    expect(actions()).toEqual(range(3));
+    expect(l.stats()).toMatchObject({ acked: 3, buffered: 0 });
+  });
+
   it('on close 1012 reconnects at once to the next url of the list', async () => {
     const other = await startFakeServer();
     try {

@@ -62,6 +62,7 @@ export class Logger {
           ),
         ready: () => this.hub.emit('connected', { url: this.url }),
         pause: (ms) => this.pause(ms ?? this.connector.backoffMs()),
+        reconnect: (reason) => this.connector.drop(reason),
       },
     );
     this.connector = new Connector(o, socketFactory, {

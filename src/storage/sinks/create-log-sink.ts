@@ -10,6 +10,7 @@ import type { StorageMetrics } from '../storage-metrics.js';
 import { FanOutSink } from './fan-out.sink.js';
 import { JsonlFileSink } from './jsonl-file.sink.js';
 import type { LogSink } from './log-sink.interface.js';
+import type { ProducerLedger } from './producer-ledger.interface.js';
 import { MeasuredSink } from './measured.sink.js';
 import { PostgresSink } from './postgres.sink.js';
 import { RedisStreamSink } from './redis-stream.sink.js';
@@ -25,10 +26,10 @@ const LOCAL_KINDS: ReadonlySet<StorageKind> = new Set(['file']);
  * Builds the bare sink of one `STORAGE` kind. Exhaustive: adding a kind to `STORAGE_KINDS` fails
  * to compile here until it is handled, and a kind that slips past validation throws at boot.
  */
-export function createLogSink(kind: StorageKind, env: EnvDto): LogSink {
+export function createLogSink(kind: StorageKind, env: EnvDto, ledger?: ProducerLedger): LogSink {
   switch (kind) {
     case 'file':
-      return fileSink(env.LOG_DIR, env);
+      return fileSink(env.LOG_DIR, env, ledger);
     case 'redis':
       return redisSink(env);
     case 'postgres':
@@ -48,11 +49,12 @@ export function createLogSink(kind: StorageKind, env: EnvDto): LogSink {
 /**
  * The `LOG_SINK` provider's factory: each kind of `env.STORAGE` built, remote ones guarded,
  * several of them fanned out. Resolves once every spool is open (a spool left by an earlier
- * process starts replaying at once).
+ * process starts replaying at once). `ledger` is where `file` notes producer batches (SPEC §8).
  */
 export async function createConfiguredLogSink(
   env: EnvDto,
   metrics: StorageMetrics,
+  ledger?: ProducerLedger,
 ): Promise<LogSink> {
   const kinds = env.STORAGE;
   if (kinds.length === 0) throw new InvalidConfigError('STORAGE lists no kind');
@@ -61,7 +63,7 @@ export async function createConfiguredLogSink(
   }
   const sinks: LogSink[] = [];
   for (const kind of kinds) {
-    const sink = createLogSink(kind, env);
+    const sink = createLogSink(kind, env, ledger);
     if (LOCAL_KINDS.has(kind)) {
       sinks.push(new MeasuredSink(sink, metrics.for(kind)));
       continue;
@@ -78,9 +80,9 @@ export async function createConfiguredLogSink(
 }
 
 /** A LOG_DIR that cannot be created is the operator's to fix: say which variable. */
-function fileSink(dir: string, env: EnvDto): LogSink {
+function fileSink(dir: string, env: EnvDto, ledger?: ProducerLedger): LogSink {
   try {
-    return new JsonlFileSink(dir, env.FSYNC);
+    return new JsonlFileSink(dir, env.FSYNC, ledger);
   } catch (error) {
     throw new InvalidConfigError(
       `invalid environment variable LOG_DIR=${JSON.stringify(dir)}: ${(error as Error).message}`,

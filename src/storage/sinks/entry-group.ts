@@ -16,13 +16,33 @@ export interface EntryGroup {
   readonly day: string;
   /** Serialized entries (SPEC §1), one JSON object each, no trailing newline. Never empty. */
   readonly lines: readonly string[];
+  /**
+   * The producer-stream batches (SPEC §8) among `lines`, in line order; absent when there are none.
+   * Their entries take ids from the stream, not the group, so that the same batch resent to any
+   * instance gets the same ids again and a sink that skips ids it holds stores it once.
+   */
+  readonly streams?: readonly StreamMark[];
+}
+
+/** One producer batch inside a group: lines `from .. from + count - 1`. */
+export interface StreamMark {
+  /** The producer state's name of the stream (`streamKey`). */
+  readonly key: string;
+  /** Random per stream incarnation (a new one once its state expired), so old ids never recur. */
+  readonly epoch: string;
+  readonly seq: number;
+  readonly from: number;
+  readonly count: number;
 }
 
 /**
- * The stable id of entry `index` of `group`: `${writer}.${seq}.${index}`. Sinks that store ids
- * build them themselves, while writing, so the hot path allocates nothing per entry for them.
+ * The stable id of entry `index` of `group`: `${writer}.${seq}.${index}`, or for an entry of a
+ * producer batch `p.${epoch}.${batch seq}.${index in the batch}`. Sinks that store ids build them
+ * themselves, while writing, so the hot path allocates nothing per entry for them.
  */
 export function entryId(group: EntryGroup, index: number): string {
+  const mark = group.streams?.find((m) => index >= m.from && index < m.from + m.count);
+  if (mark) return `p.${mark.epoch}.${mark.seq}.${index - mark.from}`;
   return `${group.writer}.${group.seq}.${index}`;
 }
 

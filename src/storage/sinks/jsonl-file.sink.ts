@@ -1,9 +1,11 @@
 import { constants, mkdirSync } from 'node:fs';
 import { access, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { FsyncMode } from '../../config/env.dto.js';
-import type { EntryGroup } from './entry-group.js';
+import type { EntryGroup, StreamMark } from './entry-group.js';
 import type { LogSink } from './log-sink.interface.js';
+import type { ProducerLedger } from './producer-ledger.interface.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -14,7 +16,9 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  *
  * Entry ids are not stored: the file holds exactly the SPEC entries. This sink is never behind a
  * spool (see createConfiguredLogSink), so it never sees a replay; a client that resends after a
- * 503 of a torn write may find the first part of that write stored twice.
+ * 503 of a torn write may find the first part of that write stored twice. Producer batches
+ * (SPEC §8) are noted in the ProducerLedger, when there is one, before their append: where they
+ * will be and the CRC of the bytes, which is how a restart knows they were stored.
  */
 export class JsonlFileSink implements LogSink {
   readonly kind = 'file';
@@ -22,11 +26,14 @@ export class JsonlFileSink implements LogSink {
   private file: FileHandle | undefined;
   /** The last write failed half-way, so the day file ends in a partial line. */
   private torn = false;
+  /** Bytes in the open day file (only this process appends to it); unknown after a failure. */
+  private size: number | undefined;
   private closed = false;
 
   constructor(
     private readonly dir: string,
     private readonly fsync: FsyncMode = 'never',
+    private readonly ledger?: ProducerLedger,
   ) {
     // Synchronous on purpose: runs once at boot, and a bad LOG_DIR must stop startup.
     mkdirSync(dir, { recursive: true });
@@ -37,19 +44,24 @@ export class JsonlFileSink implements LogSink {
     let from = 0;
     for (let i = 1; i <= groups.length; i++) {
       if (i === groups.length || groups[i].day !== groups[from].day) {
-        const lines =
-          i - from === 1 ? groups[from].lines : groups.slice(from, i).flatMap((g) => g.lines);
-        await this.append(groups[from].day, lines);
+        const run = i - from === 1 ? [groups[from]] : groups.slice(from, i);
+        const lines = run.length === 1 ? run[0].lines : run.flatMap((g) => g.lines);
+        const marks = this.ledger && run.some((g) => g.streams) ? markedIn(run) : undefined;
+        await this.append(groups[from].day, lines, marks);
         from = i;
       }
     }
   }
 
-  private async append(day: string, lines: readonly string[]): Promise<void> {
+  private async append(day: string, lines: readonly string[], marks?: StreamMark[]): Promise<void> {
     const file = await this.fileFor(day);
     // A leading newline isolates a torn line from a failed write, so it cannot corrupt this one.
     const text = (this.torn ? '\n' : '') + lines.join('\n') + '\n';
     const buf = Buffer.from(text);
+    if (marks) {
+      this.size ??= (await file.stat()).size;
+      await this.ledger!.intend(marks, day, this.size, buf.length, crc32(buf));
+    }
     let offset = 0;
     try {
       while (offset < buf.length) {
@@ -58,10 +70,14 @@ export class JsonlFileSink implements LogSink {
       }
       if (this.fsync === 'always') await file.datasync();
       this.torn = false;
+      if (this.size !== undefined) this.size += buf.length;
     } catch (err) {
       if (offset > 0) this.torn = true;
+      this.size = undefined;
+      if (marks) this.ledger!.abandoned(marks);
       throw err;
     }
+    if (marks) this.ledger!.stored(marks);
   }
 
   async check(): Promise<void> {
@@ -81,6 +97,7 @@ export class JsonlFileSink implements LogSink {
     await this.release();
     this.file = await open(join(this.dir, `${day}.jsonl`), 'a');
     this.day = day;
+    this.size = undefined;
     return this.file;
   }
 
@@ -91,4 +108,15 @@ export class JsonlFileSink implements LogSink {
     this.torn = false;
     await file?.close();
   }
+}
+
+/** The marks of consecutive groups of one day, as lines of their joined text. */
+function markedIn(groups: readonly EntryGroup[]): StreamMark[] {
+  const marks: StreamMark[] = [];
+  let base = 0;
+  for (const group of groups) {
+    for (const m of group.streams ?? []) marks.push(base === 0 ? m : { ...m, from: m.from + base });
+    base += group.lines.length;
+  }
+  return marks;
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
-import type { EntryGroup } from './entry-group.js';
+import { entryId, type EntryGroup } from './entry-group.js';
 import type { LogSink } from './log-sink.interface.js';
 import { CREATE_SCHEMA_SQL, INSERT_SQL } from './postgres.schema.js';
 
@@ -54,7 +54,8 @@ export class PostgresSink implements LogSink {
       const prefix = `${group.writer}.${group.seq}.`;
       for (let i = 0; i < group.lines.length; i++) {
         lines.push(group.lines[i]);
-        ids.push(prefix + i);
+        // Producer batches (rare beside plain traffic) take their ids from the stream.
+        ids.push(group.streams ? entryId(group, i) : prefix + i);
       }
     }
     await this.pool.query({

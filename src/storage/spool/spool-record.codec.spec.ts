@@ -11,9 +11,29 @@ const group = (seq: number, lines: string[]): EntryGroup => ({
 
 /** Lines as JSON.stringify makes them: any string content, never a raw newline. */
 const line = fc.string({ unit: 'binary', maxLength: 60 }).map((s) => JSON.stringify({ s }));
+/** Producer batches over the first lines, keys with any characters (a session user's name). */
+const streamsArb = fc.option(
+  fc.array(
+    fc.record({
+      key: fc.string({ unit: 'binary', maxLength: 20 }),
+      epoch: fc.string({ maxLength: 12 }),
+      seq: fc.integer({ min: 1, max: 2 ** 40 }),
+      from: fc.constant(0),
+      count: fc.constant(1),
+    }),
+    { minLength: 1, maxLength: 2 },
+  ),
+  { nil: undefined },
+);
 const groupArb = fc
-  .tuple(fc.integer({ min: 1, max: 2 ** 40 }), fc.array(line, { minLength: 1, maxLength: 8 }))
-  .map(([seq, lines]) => group(seq, lines));
+  .tuple(
+    fc.integer({ min: 1, max: 2 ** 40 }),
+    fc.array(line, { minLength: 1, maxLength: 8 }),
+    streamsArb,
+  )
+  .map(([seq, lines, streams]) =>
+    streams ? { ...group(seq, lines), streams } : group(seq, lines),
+  );
 
 describe('spool record codec', () => {
   it('round-trips groups exactly, writer, seq, day and lines', () => {

@@ -5,7 +5,10 @@ import type { EntryGroup } from '../sinks/entry-group.js';
  * The spool's record format: one record per group, appended as is.
  *
  *   [u32 BE payload bytes][u32 BE CRC-32 of the payload][payload]
- *   payload = `${writer}\t${seq}\t${day}\t${lines.length}\n` + lines.join('\n')   (UTF-8)
+ *   payload = `${writer}\t${seq}\t${day}\t${lines.length}[\t${JSON of streams}]\n` + lines.join('\n')
+ *
+ * (UTF-8; the streams part only for a group holding producer batches, whose ids a replay must
+ * write again: JSON escapes tabs and newlines, so it needs no escaping either.)
  *
  * Serialized entries never hold a raw newline (JSON.stringify escapes it), so the lines need no
  * escaping. A record cut short by a crash or a full disk fails its length or CRC check; decoding
@@ -23,8 +26,9 @@ export interface DecodedRecords {
 export function encodeRecords(groups: readonly EntryGroup[]): Buffer {
   const parts: Buffer[] = [];
   for (const g of groups) {
+    const streams = g.streams ? `\t${JSON.stringify(g.streams)}` : '';
     const payload = Buffer.from(
-      `${g.writer}\t${g.seq}\t${g.day}\t${g.lines.length}\n${g.lines.join('\n')}`,
+      `${g.writer}\t${g.seq}\t${g.day}\t${g.lines.length}${streams}\n${g.lines.join('\n')}`,
     );
     const header = Buffer.allocUnsafe(HEADER_BYTES);
     header.writeUInt32BE(payload.length, 0);
@@ -57,8 +61,12 @@ export function decodeRecords(buf: Buffer): DecodedRecords {
 function parsePayload(text: string): EntryGroup | undefined {
   const newline = text.indexOf('\n');
   if (newline < 0) return undefined;
-  const [writer, seq, day, count] = text.slice(0, newline).split('\t');
+  const [writer, seq, day, count, streams] = text.slice(0, newline).split('\t');
   const lines = text.slice(newline + 1).split('\n');
   if (lines.length !== Number(count) || !/^\d+$/.test(seq ?? '')) return undefined;
-  return { writer, seq: Number(seq), day, lines };
+  const group = { writer, seq: Number(seq), day, lines };
+  // Written by encodeRecords and CRC-checked: its JSON is ours.
+  return streams === undefined
+    ? group
+    : { ...group, streams: JSON.parse(streams) as EntryGroup['streams'] };
 }
