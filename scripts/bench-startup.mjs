@@ -33,7 +33,9 @@ const SERVERS = {
   node: { cmd: process.execPath, args: [path.join(BENCH, 'baseline-ws.mjs')], probe: '/', want: 0 },
   go: { cmd: goBin, args: [], probe: '/', want: 0 },
 };
-const names = option('servers', fs.existsSync(goBin) ? 'project,node,go' : 'project,node').split(',');
+const names = option('servers', fs.existsSync(goBin) ? 'project,node,go' : 'project,node').split(
+  ',',
+);
 for (const n of names) if (!SERVERS[n]) throw new Error(`unknown server ${n}`);
 
 /** A free TCP port from the kernel. */
@@ -88,7 +90,11 @@ async function once(name) {
   };
   fs.mkdirSync(env.LOG_DIR, { recursive: true });
   const t0 = process.hrtime.bigint();
-  const child = spawn(server.cmd, server.args, { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(server.cmd, server.args, {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (s) => (stderr += s));
   let exited = false;
@@ -123,7 +129,10 @@ const median = (xs) => {
 const results = Object.fromEntries(names.map((n) => [n, []]));
 for (let i = 0; i < runs; i++) for (const n of names) results[n].push(await once(n));
 
-const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = os
+  .loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ');
 console.log(`\nStart to ready and idle RSS, ${runs} runs each, medians (load average ${load}):\n`);
 console.log(
   '| server | ready ms | CPU to ready ms | RSS at ready MB | RSS after settle MB | runs (ready ms) |',

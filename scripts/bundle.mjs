@@ -44,6 +44,38 @@ const optionalPeers = {
   },
 };
 
+/**
+ * Nest's two loggers build an Intl.DateTimeFormat when their module is evaluated, for timestamps
+ * of its console output (which this service does not use: nestjs-pino logs). Creating one loads
+ * ICU's locale data: ~8 MB of RSS and tens of ms of every start. Here it is created on first use.
+ */
+const LAZY_DATE_FORMAT = 'const dateTimeFormatter = new Intl.DateTimeFormat(';
+const lazyNestDateFormat = {
+  name: 'lazy-nest-date-format',
+  setup(build) {
+    build.onLoad(
+      { filter: /@nestjs[\\/]common[\\/]services[\\/](console-)?logger\.service\.js$/ },
+      async (args) => {
+        const source = await fs.promises.readFile(args.path, 'utf8');
+        if (!source.includes(LAZY_DATE_FORMAT)) {
+          throw new Error(`${args.path} changed: update lazyNestDateFormat in scripts/bundle.mjs`);
+        }
+        const helper = `
+function lazyDateTimeFormat(locales, options) {
+  let format;
+  return { format: (date) => (format ??= new Intl.DateTimeFormat(locales, options)).format(date) };
+}`;
+        return {
+          contents:
+            source.replace(LAZY_DATE_FORMAT, 'const dateTimeFormatter = lazyDateTimeFormat(') +
+            helper,
+          loader: 'js',
+        };
+      },
+    );
+  },
+};
+
 fs.rmSync(CACHE, { force: true });
 const result = await esbuild.build({
   entryPoints: [path.join(DIST, 'app/main.js')],
@@ -55,7 +87,7 @@ const result = await esbuild.build({
   format: 'cjs',
   target: 'node20',
   external: ['swagger-ui-dist'],
-  plugins: [optionalPeers],
+  plugins: [optionalPeers, lazyNestDateFormat],
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "var __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   // Class and function names stay (Nest's tokens and log contexts are class names; stack traces).
