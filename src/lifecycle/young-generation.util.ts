@@ -19,19 +19,23 @@ export function holdYoungGeneration(): void {
   if (!operatorSet) setFlagsFromString('--semi-space-growth-factor=1');
 }
 
+/** After the first probes: a full collection then does not delay the first answers. */
+const SETTLE_DELAY_MS = 500;
+
 /**
- * After boot: the young generation grows under load as V8 decides, and one full collection
- * frees what booting left (the bundle's bytes and code cache, the module graph's scaffolding),
- * which an idle service would otherwise hold until its first major GC (~10 MB of RSS). The flags
- * go back to their defaults, so V8 still accepts the code cache that a boot writes at its exit.
+ * After boot: the young generation grows under load as V8 decides, and, shortly after, one full
+ * collection frees what booting left (the bundle's bytes and code cache, the module graph's
+ * scaffolding), which an idle service would otherwise hold until its first major GC (~10 MB of
+ * RSS). The flags go back to their defaults, so V8 still accepts the code cache that a boot
+ * writes at its exit.
  */
-export function releaseYoungGeneration(): void {
+export function releaseBootHeap(): void {
   if (operatorSet) return;
   setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR}`);
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   setFlagsFromString('--no-expose-gc');
-  gc();
+  setTimeout(gc, SETTLE_DELAY_MS).unref();
 }
 
 holdYoungGeneration();
