@@ -4,7 +4,7 @@
 // bare-`ws` reference, since absolute figures on a shared machine mean little.
 //
 //   npm run bench [-- --scenarios a50,b50,idle5000 --runs 3 --servers project,node,go --no-sessions
-//                    --no-storage --no-http --no-query --no-metrics --no-tail --no-sdk]
+//                    --no-storage --no-http --no-query --no-metrics --no-tail --no-sdk --no-startup]
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -72,6 +72,16 @@ for (const scenario of scenarios.split(',')) {
   console.log(
     `| ${p.label} (${label}) | ${ratio(metric(p), metric(of('node')))} | ${ratio(metric(p), metric(of('go')))} | ${load ? (p.storedOk ? 'yes' : 'NO') : '-'} |`,
   );
+}
+
+// Start to ready and idle RSS beside the references' (issue 13; skip with --no-startup).
+if (!process.argv.includes('--no-startup')) {
+  const startup = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'scripts/bench-startup.mjs'), '--runs', String(Math.max(5, Number(runs)))],
+    { stdio: 'inherit' },
+  );
+  if (startup.status !== 0) process.exit(startup.status ?? 1);
 }
 
 // The project's own scenarios, beside the matrix (skip with --no-sessions).

@@ -1,3 +1,5 @@
+// First: holds the young generation small while the other modules load (see the file).
+import { releaseBootHeap } from './lifecycle/young-generation.util.js';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -27,6 +29,7 @@ async function bootstrap(): Promise<void> {
   const env = app.get(EnvDto);
   handleSignals(app, env, logger);
   await app.listen(env.PORT, env.HOST);
+  releaseBootHeap();
   logger.log(
     `listening on ${env.HOST}:${env.PORT}, WebSocket ${env.WS_PATH}, storage ${env.STORAGE.join(',')}`,
   );

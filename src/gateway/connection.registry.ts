@@ -49,7 +49,7 @@ export class ConnectionRegistry implements BeforeApplicationShutdown, OnModuleDe
 
   add(connection: WsConnection): void {
     this.connections.add(connection);
-    connection.ws.once('close', () => this.connections.delete(connection));
+    connection.ws.on('close', () => this.connections.delete(connection)); // ws emits it once
   }
 
   /** Keepalive (SPEC §3): a peer that missed two pongs in a row is dropped. */

@@ -54,7 +54,7 @@ export class IngestWsAdapter extends AbstractWsAdapter {
   }
 
   override bindClientDisconnect(client: IngestSocket, callback: () => void): void {
-    client.once('close', callback);
+    client.on('close', callback); // ws emits it once; `once` would cost a wrapper per socket
   }
 
   override async close(wss: WebSocketServer): Promise<void> {

@@ -72,7 +72,9 @@ export class WsConnection implements Revocable, ReplyTarget, TailOutlet {
   ) {
     this.dispatcher = new FrameDispatcher(this.replies, onDefect);
     socket.on('drain', () => this.maybeResume());
-    ws.once('close', () => {
+    // `on`, not `once`, for every 'close' listener of a socket: ws emits it once, and `once`
+    // wraps each listener in a bound function and its state (~130 B per idle connection).
+    ws.on('close', () => {
       this.closed = true;
     });
   }
@@ -192,7 +194,7 @@ export class WsConnection implements Revocable, ReplyTarget, TailOutlet {
   }
 
   onClose(listener: () => void): void {
-    this.ws.once('close', listener);
+    this.ws.on('close', listener);
   }
 
   /** The reply queue broke (a defect): nothing can be answered in order any more. */

@@ -50,7 +50,7 @@ export class WsUpgradeHandler {
   }
 
   readonly onUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroySocket);
     this.upgrade(req, socket, head).catch((error: unknown) => {
       this.logger.error({ err: error }, 'upgrade failed');
       refuse(socket, 500);
@@ -89,21 +89,41 @@ export class WsUpgradeHandler {
       if (producer) this.producers.release(producer);
       return socket.destroyed ? undefined : refuse(socket, 503);
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const client = ws as IngestSocket;
-      client.principal = principal;
-      client.connection = new WsConnection(ws, socket, principal, this.limits, this.onHandlerError);
-      if (producer) client.connection.startProducerStream(producer);
-      client.on('pong', onPong);
-      client.on('error', onSocketError);
-      this.registry.add(client.connection);
-      this.sessions.watch(client.connection);
-      client.once('close', () => {
-        this.sessions.unwatch(client.connection);
-        if (producer) this.producers.release(producer);
-      });
-      this.wss.emit('connection', client, req);
+    this.wss.handleUpgrade(req, socket, head, (ws) =>
+      this.accept(ws as IngestSocket, socket, req, principal, producer),
+    );
+  }
+
+  /**
+   * A method of its own so that the close listener's closure holds `client` only: created inside
+   * upgrade(), it would keep that frame's request (headers and all, ~2 KB) for the socket's life.
+   */
+  private accept(
+    client: IngestSocket,
+    socket: Socket,
+    req: IncomingMessage,
+    principal: Principal,
+    producer: ProducerStream | undefined,
+  ): void {
+    client.principal = principal;
+    client.connection = new WsConnection(
+      client,
+      socket,
+      principal,
+      this.limits,
+      this.onHandlerError,
+    );
+    if (producer) client.connection.startProducerStream(producer);
+    client.on('pong', onPong);
+    client.on('error', onSocketError);
+    this.registry.add(client.connection);
+    this.sessions.watch(client.connection);
+    client.on('close', () => {
+      // emitted once
+      this.sessions.unwatch(client.connection);
+      if (producer) this.producers.release(producer);
     });
+    this.wss.emit('connection', client, req);
   }
 
   private canAccept(): boolean {
@@ -124,6 +144,11 @@ function pathOf(url = '/'): string {
 
 function refuse(socket: Socket, status: number, message?: string): void {
   if (!socket.destroyed) socket.end(rawHttpError(status, message));
+}
+
+/** Shared by every socket: a closure per socket would stay with each idle connection. */
+function destroySocket(this: Socket): void {
+  this.destroy();
 }
 
 function onPong(this: WebSocket): void {

@@ -1,6 +1,7 @@
 import { Controller, Get, UseFilters } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, type HealthIndicatorFunction } from '@nestjs/terminus';
+import { HealthCheckService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { HealthExceptionFilter } from './health-exception.filter.js';
+import { HealthProbe } from './health-probe.decorator.js';
 import { LifecycleHealthIndicator } from './indicators/lifecycle.health.js';
 import { RedisHealthIndicator } from './indicators/redis.health.js';
 import { SpoolDiskHealthIndicator } from './indicators/spool-disk.health.js';
@@ -19,13 +20,13 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @HealthCheck()
+  @HealthProbe()
   live() {
     return this.health.check([]);
   }
 
   @Get('ready')
-  @HealthCheck()
+  @HealthProbe()
   ready() {
     const checks: HealthIndicatorFunction[] = [
       () => this.lifecycle.check(),

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
 const FIELD_ERROR = {
   type: 'object',
@@ -17,10 +17,15 @@ const HTTP_ERROR = {
 
 /**
  * Serves the OpenAPI description of the HTTP endpoints (SPEC §4) at `/docs` (Swagger UI, its
- * assets served by the service itself) and `/docs-json`, built once at boot from the controllers'
- * decorators.
+ * assets served by the service itself) and `/docs-json`, built from the controllers'
+ * decorators on the first request to either (SwaggerModule keeps it), not at boot: scanning
+ * every route costs a start ~10 ms that a service nobody asks for its docs should not pay.
  */
 export function setupOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, () => buildDocument(app), { jsonDocumentUrl: 'docs-json' });
+}
+
+function buildDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('logger-service')
     .setDescription(
@@ -34,5 +39,5 @@ export function setupOpenApi(app: INestApplication): void {
     ...document.components,
     schemas: { ...document.components?.schemas, FieldError: FIELD_ERROR, HttpError: HTTP_ERROR },
   };
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return document;
 }

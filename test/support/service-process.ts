@@ -29,6 +29,10 @@ export interface ServiceOptions {
   env?: Record<string, string | undefined>;
   /** How long to wait for `GET /health/live` to answer 200 (startService only). */
   liveTimeoutMs?: number;
+  /** Another entry point than the build's dist/main.js (a copy of the bundle, say). */
+  main?: string;
+  /** Node options before the entry point, e.g. `--enable-source-maps`. */
+  nodeArgs?: string[];
 }
 
 const MAX_CAPTURE = 1 << 20;
@@ -129,7 +133,8 @@ export class ServiceProcess {
 
 /** Spawns the service without waiting for it (for a process expected to exit at boot). */
 export async function spawnService(options: ServiceOptions = {}): Promise<ServiceProcess> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first`);
+  const main = options.main ?? MAIN;
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const baseDir = await mkdtemp(join(tmpdir(), 'logger-e2e-'));
   const port = options.env?.PORT ?? String(await freePort());
   const env = definedOnly({
@@ -146,7 +151,7 @@ export async function spawnService(options: ServiceOptions = {}): Promise<Servic
     ...options.env,
   });
   // cwd is the temp dir so that no .env of the working tree leaks into the service's config.
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], {
     cwd: baseDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

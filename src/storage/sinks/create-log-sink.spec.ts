@@ -33,7 +33,7 @@ describe(createLogSink.name, () => {
     ['postgres', PostgresSink],
   ] as const)('builds the %s sink', async (kind, type) => {
     // Act
-    const sink = createLogSink(kind, env);
+    const sink = await createLogSink(kind, env);
 
     // Assert
     expect(sink).toBeInstanceOf(type);
@@ -41,8 +41,10 @@ describe(createLogSink.name, () => {
     await sink.close();
   });
 
-  it('throws for an unknown kind', () => {
-    expect(() => createLogSink('s3' as StorageKind, env)).toThrow(/unknown STORAGE kind "s3"/);
+  it('throws for an unknown kind', async () => {
+    await expect(createLogSink('s3' as StorageKind, env)).rejects.toThrow(
+      /unknown STORAGE kind "s3"/,
+    );
   });
 });
 
