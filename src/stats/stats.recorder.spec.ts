@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type { StorageService } from '../storage/storage.service.js';
 import { InProcessStatsStore } from './in-process.stats-store.js';
 import { StatsRecorder } from './stats.recorder.js';
-import { summarize, summarizeProject } from './stats-summary.util.js';
+import { tallyProject, tallyStats, type StatsTally } from './stats-summary.util.js';
 
 const line = (level: string, project: string, system = 's', module = 'm') =>
   JSON.stringify({
@@ -14,6 +14,16 @@ const line = (level: string, project: string, system = 's', module = 'm') =>
     module,
     action: 'a',
   });
+
+const query = (fromMinute: number, toMinute: number) => ({ fromMinute, toMinute, series: false });
+async function read<T>(
+  store: InProcessStatsStore,
+  q: { fromMinute: number; toMinute: number },
+  tally: StatsTally<T>,
+): Promise<T> {
+  await store.read(q.fromMinute, q.toMinute, tally.visit);
+  return tally.result();
+}
 
 describe(StatsRecorder.name, () => {
   it('counts every line of each stored group in the minute it was stored', async () => {
@@ -30,12 +40,12 @@ describe(StatsRecorder.name, () => {
     listener([line('error', 'a', 'web', 'Login')]);
 
     // Assert
-    expect(summarize(await store.read(10, 11))).toEqual({
+    expect(await read(store, query(10, 11), tallyStats(query(10, 11)))).toEqual({
       total: 3,
       byLevel: { info: 2, error: 1 },
       byProject: { a: 2, b: 1 },
     });
-    expect(summarizeProject(await store.read(10, 12), 'a')).toEqual({
+    expect(await read(store, query(10, 12), tallyProject(query(10, 12), 'a'))).toEqual({
       project: 'a',
       total: 3,
       byLevel: { info: 1, error: 2 },
