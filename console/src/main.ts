@@ -38,7 +38,7 @@ let socket: TailSocket | undefined;
 
 const tail = new TailView(
   {
-    rows: $<HTMLTableSectionElement>('rows'),
+    rows: $('rows'),
     template: $<HTMLTemplateElement>('row-template'),
     pause: $<HTMLButtonElement>('pause'),
     count: $('tail-count'),

@@ -25,8 +25,11 @@ describe(errorText.name, () => {
 });
 
 describe(formatTime.name, () => {
-  it('shows text that is no Date as it is', () => {
+  it('shows HH:mm:ss.SSS in the viewer’s zone, and text that is no Date as it is', () => {
     expect(formatTime('2026-01-21T25:99:00Z')).toBe('2026-01-21T25:99:00Z');
-    expect(formatTime('2026-01-21T10:30:00.123Z')).toMatch(/\d\d:\d\d:\d\d.123/);
+    expect(formatTime('2026-01-21T10:30:00.123Z')).toMatch(/^\d\d:\d\d:00\.123$/);
+    expect(formatTime('2026-01-21T10:30:00.004Z')).toMatch(/^\d\d:\d\d:00\.004$/);
+    expect(formatTime('2026-01-21T10:30:01Z')).toMatch(/^\d\d:\d\d:01\.000$/);
+    expect(formatTime('1969-12-31T23:59:59.250Z')).toMatch(/^\d\d:\d\d:59\.250$/);
   });
 });

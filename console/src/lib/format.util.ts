@@ -3,11 +3,10 @@ import type { LogEntry } from './log-entry.js';
 /** The viewer's own time zone, as the browser reports it. */
 export const VIEWER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-const TIME = new Intl.DateTimeFormat(undefined, {
+const SECONDS = new Intl.DateTimeFormat(undefined, {
   hour: '2-digit',
   minute: '2-digit',
   second: '2-digit',
-  fractionalSecondDigits: 3,
   hourCycle: 'h23',
 });
 const DATE_TIME = new Intl.DateTimeFormat(undefined, {
@@ -21,10 +20,23 @@ const DATE_TIME = new Intl.DateTimeFormat(undefined, {
   hourCycle: 'h23',
 });
 
-/** `timestamp` as a time of day in the viewer's zone; text a Date cannot hold is shown as is. */
+let cachedSecond = NaN;
+let cachedText = '';
+
+/**
+ * `timestamp` as a time of day in the viewer's zone, `HH:mm:ss.SSS`; text a Date cannot hold is
+ * shown as is. The tail formats up to thousands a second, mostly of the same second: Intl
+ * formats each second once, and the milliseconds are appended (zone offsets are whole seconds).
+ */
 export function formatTime(timestamp: string): string {
   const at = Date.parse(timestamp);
-  return Number.isNaN(at) ? timestamp : TIME.format(at);
+  if (Number.isNaN(at)) return timestamp;
+  const second = Math.floor(at / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedText = SECONDS.format(second * 1000);
+  }
+  return `${cachedText}.${String(at - second * 1000).padStart(3, '0')}`;
 }
 
 /** `timestamp` as date and time in the viewer's zone. */
