@@ -58,7 +58,18 @@ async function freePort() {
   return port;
 }
 
+/** Starts the service on a free port; asks again when another process took the port first. */
 async function startService() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServiceOnce();
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startServiceOnce() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-console-'));
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
@@ -76,7 +87,9 @@ async function startService() {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (let i = 0; i < 200 && !exited; i++) {
     const ok = await fetch(`${url}/health/live`).then(
       (r) => r.ok,
       () => false,
@@ -84,6 +97,8 @@ async function startService() {
     if (ok) return { child, url, port, dir };
     await sleep(50);
   }
+  child.kill('SIGKILL');
+  fs.rmSync(dir, { recursive: true, force: true });
   throw new Error('the service did not come up');
 }
 

@@ -129,8 +129,11 @@ function showSignIn(message?: string): void {
   keyInput.focus();
 }
 
+let signInRetry: ReturnType<typeof setTimeout> | undefined;
+
 /** Checks the key over HTTP; on success keeps it for the tab and opens the live page. */
 async function signIn(key: string, automatic: boolean): Promise<void> {
+  clearTimeout(signInRetry);
   connectButton.disabled = true;
   status.textContent = 'Checking the key…';
   const candidate = new ApiClient(key);
@@ -145,7 +148,7 @@ async function signIn(key: string, automatic: boolean): Promise<void> {
     }
     // The key may well be fine and the service briefly away: try again as a reconnect would.
     banner.set('sign-in', `${(error as Error).message} Trying again…`);
-    setTimeout(() => void signIn(key, true), 2000);
+    signInRetry = setTimeout(() => void signIn(key, true), 2000);
     return;
   }
   connectButton.disabled = false;

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { pbtParameters } from '../../test/support/pbt-seed.js';
 import { SEP } from './stats-key.util.js';
 import { tallyProject, tallyStats } from './stats-summary.util.js';
 
@@ -64,5 +66,51 @@ describe(tallyProject.name, () => {
         { at: at(6), total: 2, byLevel: { error: 2 } },
       ],
     });
+  });
+});
+
+describe('tallies (property)', () => {
+  it('agree with a naive sum for any counts, levels and windows, and the series adds up', () => {
+    const level = fc.constantFrom('info', 'warning', 'error');
+    const visit = fc.record({
+      minute: fc.integer({ min: 0, max: 12 }),
+      level,
+      project: fc.constantFrom('a', 'b', '__proto__', 'constructor', '(other)'),
+      count: fc.integer({ min: 1, max: 1000 }),
+    });
+    const query = fc.record({
+      fromMinute: fc.integer({ min: 0, max: 6 }),
+      span: fc.integer({ min: 0, max: 8 }),
+      level: fc.option(level, { nil: undefined }),
+      series: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(visit, { maxLength: 40 }), query, (visits, q) => {
+        const window = {
+          fromMinute: q.fromMinute,
+          toMinute: q.fromMinute + q.span,
+          series: q.series,
+          ...(q.level ? { level: q.level } : {}),
+        };
+        const tally = tallyStats(window);
+        // A store visits only the window's minutes.
+        const inside = visits.filter(
+          (v) => v.minute >= window.fromMinute && v.minute < window.toMinute,
+        );
+        for (const v of inside) tally.visit(v.minute, key(v.level, v.project), v.count);
+        const result = tally.result();
+
+        const wanted = inside.filter((v) => q.level === undefined || v.level === q.level);
+        expect(result.total).toBe(wanted.reduce((n, v) => n + v.count, 0));
+        for (const p of new Set(wanted.map((v) => v.project))) {
+          const n = wanted.filter((v) => v.project === p).reduce((s, v) => s + v.count, 0);
+          expect(result.byProject[p]).toBe(n);
+        }
+        if (!q.series) return expect(result.series).toBeUndefined();
+        expect(result.series?.length).toBe(q.span);
+        expect(result.series?.reduce((n, point) => n + point.total, 0)).toBe(result.total);
+      }),
+      pbtParameters(300),
+    );
   });
 });

@@ -327,6 +327,39 @@ describe('the stats', () => {
     expect(Number(await chart.getAttribute('data-minutes'))).toBeGreaterThanOrEqual(60);
     expect(await tab.page.locator('#stats-chart canvas').count()).toBe(1);
     await tab.screenshot('stats');
+    // The README's picture: the same page with a few live rows of every level.
+    const live = [
+      validEntry({
+        project: busy,
+        level: 'info',
+        system: 'frontend',
+        module: 'Cart',
+        action: 'open',
+      }),
+      validEntry({
+        project: busy,
+        level: 'warning',
+        system: 'backend',
+        module: 'Stock',
+        action: 'reserve',
+        errorType: 'slow',
+        errorMessage: 'took 2.4 s',
+      }),
+      validEntry({
+        project: busy,
+        level: 'error',
+        system: 'backend',
+        module: 'Pay',
+        action: 'charge',
+        errorType: 'upstream',
+        errorCode: 502,
+        errorMessage: 'bank timed out',
+      }),
+      validEntry({ project: calm, level: 'info', system: 'web', module: 'Post', action: 'render' }),
+    ];
+    await storeEntries(service, live);
+    await tab.waitForRows(live.map((e) => e.correlationId as string));
+    await tab.screenshot('overview');
 
     // An hour three days ago (within the 8 days kept) holds nothing of this run.
     const [from, to] = await tab.page.evaluate(() => {
