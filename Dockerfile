@@ -11,6 +11,7 @@ COPY tsconfig.json nest-cli.json ./
 COPY packages/client ./packages/client
 COPY scripts/bundle.mjs ./scripts/
 COPY src ./src
+COPY console ./console
 RUN npm run build
 
 # Runtime stage: the bundle, and production dependencies for the few packages it leaves outside

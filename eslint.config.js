@@ -4,7 +4,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'packages/*/dist/', 'coverage/', 'node_modules/', 'data/', 'bench-results/'],
+    ignores: [
+      'dist/',
+      'packages/*/dist/',
+      'coverage/',
+      'node_modules/',
+      'data/',
+      'bench-results/',
+      'test-results/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

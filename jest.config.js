@@ -31,6 +31,7 @@ export default {
         '<rootDir>/src/**/*.spec.ts',
         '<rootDir>/deploy/**/*.spec.ts',
         '<rootDir>/packages/*/src/**/*.spec.ts',
+        '<rootDir>/console/src/**/*.spec.ts',
       ],
     },
     {

@@ -120,3 +120,18 @@ for (const [flag, script] of [
   const run = spawnSync(process.execPath, [path.join(ROOT, script)], { stdio: 'inherit' });
   if (run.status !== 0) process.exit(run.status ?? 1);
 }
+
+// The web console in headless Chromium at 1,000 entries/s (issue 12): ten minutes by default, so
+// only with --console (or `npm run bench:console`); --console-minutes N shortens it.
+if (process.argv.includes('--console')) {
+  const i = process.argv.indexOf('--console-minutes');
+  const minutes = i === -1 ? [] : ['--minutes', process.argv[i + 1]];
+  const run = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'scripts/bench-console.mjs'), ...minutes],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}

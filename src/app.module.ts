@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfigModule } from './config/app-config.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HttpModule } from './http/http.module.js';
@@ -28,6 +29,7 @@ import { StatsModule } from './stats/stats.module.js';
     StatsModule,
     HealthModule,
     MetricsModule,
+    ConsoleModule,
   ],
 })
 export class AppModule {}

@@ -1,5 +1,5 @@
 import { MinuteBuckets } from './minute-buckets.js';
-import type { StatsStore } from './stats-store.interface.js';
+import type { CountVisitor, StatsStore } from './stats-store.interface.js';
 import { LOCAL_LIMITS } from './stats.constants.js';
 
 /** Stats without Redis: this instance's counts only, in bounded minute buckets (LOCAL_LIMITS). */
@@ -10,10 +10,9 @@ export class InProcessStatsStore implements StatsStore {
     this.buckets.add(minute, key, count);
   }
 
-  read(fromMinute: number, toMinute: number): Promise<Map<string, number>> {
-    const sums = new Map<string, number>();
-    this.buckets.sumInto(fromMinute, toMinute, sums);
-    return Promise.resolve(sums);
+  read(fromMinute: number, toMinute: number, visit: CountVisitor): Promise<void> {
+    this.buckets.visit(fromMinute, toMinute, visit);
+    return Promise.resolve();
   }
 
   close(): Promise<void> {

@@ -4,7 +4,7 @@ import { OTHER, SEP } from './stats-key.util.js';
 const key = (level: string, project: string) => [level, project, 's', 'm'].join(SEP);
 const sum = (b: MinuteBuckets, from = 0, to = 1e9) => {
   const out = new Map<string, number>();
-  b.sumInto(from, to, out);
+  b.visit(from, to, (_m, k, n) => out.set(k, (out.get(k) ?? 0) + n));
   return out;
 };
 

@@ -1,4 +1,5 @@
 import { otherKey } from './stats-key.util.js';
+import type { CountVisitor } from './stats-store.interface.js';
 
 export interface BucketLimits {
   /** Distinct keys one minute keeps; the rest are folded into their level's `(other)` key. */
@@ -71,11 +72,11 @@ export class MinuteBuckets {
     return [...this.buckets];
   }
 
-  /** The counts of minutes in [fromMinute, toMinute), summed per key, into `into`. */
-  sumInto(fromMinute: number, toMinute: number, into: Map<string, number>): void {
+  /** Visits every count of the minutes in [fromMinute, toMinute). */
+  visit(fromMinute: number, toMinute: number, visit: CountVisitor): void {
     for (const [minute, bucket] of this.buckets) {
       if (minute < fromMinute || minute >= toMinute) continue;
-      for (const [key, count] of bucket) into.set(key, (into.get(key) ?? 0) + count);
+      for (const [key, count] of bucket) visit(minute, key, count);
     }
   }
 

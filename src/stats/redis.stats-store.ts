@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { DomainError } from '../common/domain.error.js';
 import { KeyAdmission } from './key-admission.js';
 import { MinuteBuckets } from './minute-buckets.js';
-import type { StatsStore } from './stats-store.interface.js';
+import type { CountVisitor, StatsStore } from './stats-store.interface.js';
 import { FLUSH_INTERVAL_MS, PENDING_LIMITS, RETENTION_S } from './stats.constants.js';
 
 /** `${REDIS_STREAM_KEY}:stats:<epoch minute>`: one hash a minute, field = tally key, value = count. */
@@ -15,7 +15,7 @@ export function statsHashKey(prefix: string, minute: number): string {
  * Stats shared by every instance on one Redis. Counts gather locally (bounded, PENDING_LIMITS)
  * and are written every FLUSH_INTERVAL_MS, and at close, as one MULTI: HINCRBY per (minute, key)
  * and EXPIRE RETENTION_S per minute, all or nothing, so a failed flush is merged back and retried
- * without counting twice. A read sums the minute hashes (one pipeline of HGETALL) plus the counts
+ * without counting twice. A read visits the minute hashes (one pipeline of HGETALL) plus the counts
  * not yet sent; a flush already sent is in the reply, since both go over this store's own
  * connection, in order.
  */
@@ -39,19 +39,20 @@ export class RedisStatsStore implements StatsStore {
     this.pending.add(minute, this.admission.admit(minute, key), count);
   }
 
-  async read(fromMinute: number, toMinute: number): Promise<Map<string, number>> {
-    const sums = new Map<string, number>();
-    this.pending.sumInto(fromMinute, toMinute, sums);
+  async read(fromMinute: number, toMinute: number, visit: CountVisitor): Promise<void> {
+    // Pending counts are visited now, in the same turn as the pipeline is queued: a flush that
+    // leaves later is not in the reply, one that left before is, and pending no longer holds it.
+    this.pending.visit(fromMinute, toMinute, visit);
     const pipeline = this.redis.pipeline();
     for (let m = fromMinute; m < toMinute; m++) pipeline.hgetall(statsHashKey(this.prefix, m));
     const replies = await pipeline.exec().catch((error: Error) => [[error, null]] as const);
-    for (const [error, hash] of replies ?? []) {
+    const hashes = (replies ?? []).map(([error, hash]) => {
       if (error) throw new DomainError(503, `Redis cannot answer GET /stats now: ${error.message}`);
-      for (const [key, count] of Object.entries(hash as Record<string, string>)) {
-        sums.set(key, (sums.get(key) ?? 0) + Number(count));
-      }
-    }
-    return sums;
+      return hash as Record<string, string>;
+    });
+    hashes.forEach((hash, i) => {
+      for (const [key, count] of Object.entries(hash)) visit(fromMinute + i, key, Number(count));
+    });
   }
 
   /** Writes the pending counts; at most one flush at a time. Never rejects. */

@@ -9,6 +9,7 @@ describe(parseStatsQuery.name, () => {
     expect(parseStatsQuery({}, NOW)).toEqual({
       fromMinute: minute('2026-01-20T10:30:00Z'),
       toMinute: minute('2026-01-21T10:31:00Z'),
+      series: false,
     });
   });
 
@@ -18,12 +19,25 @@ describe(parseStatsQuery.name, () => {
     ).toEqual({
       fromMinute: minute('2026-01-21T10:00:00Z'),
       toMinute: minute('2026-01-21T10:06:00Z'),
+      series: false,
     });
     expect(
       parseStatsQuery({ from: '2000-01-01T00:00:00Z', to: '2999-01-01T00:00:00Z' }, NOW),
     ).toEqual({
       fromMinute: minute('2026-01-13T10:30:00Z'),
       toMinute: minute('2026-01-21T10:31:00Z'),
+      series: false,
+    });
+  });
+
+  it('takes one level and series=minute', () => {
+    expect(
+      parseStatsQuery({ from: '2026-01-21T10:00:00Z', level: 'error', series: 'minute' }, NOW),
+    ).toEqual({
+      fromMinute: minute('2026-01-21T10:00:00Z'),
+      toMinute: minute('2026-01-21T10:31:00Z'),
+      level: 'error',
+      series: true,
     });
   });
 
@@ -33,6 +47,10 @@ describe(parseStatsQuery.name, () => {
     [{ from: '2026-01-21T11:00:00Z', to: '2026-01-21T10:00:00Z' }, 'from'],
     [{ from: ['a', 'b'] }, 'from'],
     [{ limit: '5' }, 'limit'],
+    [{ level: 'fatal' }, 'level'],
+    [{ level: 'Error' }, 'level'],
+    [{ series: 'hour' }, 'series'],
+    [{ series: ['minute', 'minute'] }, 'series'],
   ])('rejects %j naming %s', (raw, name) => {
     let error: unknown;
     try {

@@ -1,9 +1,20 @@
 import { splitKey } from './stats-key.util.js';
+import type { StatsQuery } from './stats-query.util.js';
+import type { CountVisitor } from './stats-store.interface.js';
+import { MINUTE_MS } from './stats.constants.js';
+
+/** One minute of a `series=minute` answer: its start, and its counts by level. */
+export interface MinuteCounts {
+  at: string;
+  total: number;
+  byLevel: Record<string, number>;
+}
 
 export interface StatsSummary {
   total: number;
   byLevel: Record<string, number>;
   byProject: Record<string, number>;
+  series?: MinuteCounts[];
 }
 
 export interface ProjectStats {
@@ -12,47 +23,74 @@ export interface ProjectStats {
   byLevel: Record<string, number>;
   bySystem: Record<string, number>;
   byModule: Record<string, number>;
+  series?: MinuteCounts[];
 }
+
+/** Adds up the counts a StatsStore visits into one answer. */
+export interface StatsTally<T> {
+  readonly visit: CountVisitor;
+  result(): T;
+}
+
+/** Null-prototype maps: labels are client text (`__proto__` is a fine project name). */
+const counts = (): Record<string, number> => Object.create(null) as Record<string, number>;
 
 function bump(into: Record<string, number>, label: string, n: number): void {
   into[label] = (into[label] ?? 0) + n;
 }
 
-/** Counts per tally key as GET /stats answers them. Null-prototype maps: labels are client text. */
-export function summarize(counts: ReadonlyMap<string, number>): StatsSummary {
-  const out: StatsSummary = {
-    total: 0,
-    byLevel: Object.create(null),
-    byProject: Object.create(null),
-  };
-  for (const [key, n] of counts) {
-    const [level, project] = splitKey(key);
-    out.total += n;
-    bump(out.byLevel, level, n);
-    bump(out.byProject, project, n);
+/**
+ * Every minute of the query's window, oldest first, zeros included (a chart needs the gaps);
+ * at most the clipped window's length (8 days of minutes).
+ */
+function emptySeries(query: StatsQuery): MinuteCounts[] {
+  const out: MinuteCounts[] = [];
+  for (let m = query.fromMinute; m < query.toMinute; m++) {
+    out.push({ at: new Date(m * MINUTE_MS).toISOString(), total: 0, byLevel: counts() });
   }
   return out;
 }
 
-/** One project's counts by level, system and module, as GET /stats/:project answers them. */
-export function summarizeProject(
-  counts: ReadonlyMap<string, number>,
-  project: string,
-): ProjectStats {
+function addToSeries(series: MinuteCounts[] | undefined, index: number, level: string, n: number) {
+  const point = series?.[index];
+  if (point === undefined) return;
+  point.total += n;
+  bump(point.byLevel, level, n);
+}
+
+/** GET /stats: counts by level and project (and per minute with `series`). */
+export function tallyStats(query: StatsQuery): StatsTally<StatsSummary> {
+  const out: StatsSummary = { total: 0, byLevel: counts(), byProject: counts() };
+  if (query.series) out.series = emptySeries(query);
+  const visit: CountVisitor = (minute, key, n) => {
+    const [level, project] = splitKey(key);
+    if (query.level !== undefined && level !== query.level) return;
+    out.total += n;
+    bump(out.byLevel, level, n);
+    bump(out.byProject, project, n);
+    addToSeries(out.series, minute - query.fromMinute, level, n);
+  };
+  return { visit, result: () => out };
+}
+
+/** GET /stats/:project: that project's counts by level, system and module (and per minute). */
+export function tallyProject(query: StatsQuery, project: string): StatsTally<ProjectStats> {
   const out: ProjectStats = {
     project,
     total: 0,
-    byLevel: Object.create(null),
-    bySystem: Object.create(null),
-    byModule: Object.create(null),
+    byLevel: counts(),
+    bySystem: counts(),
+    byModule: counts(),
   };
-  for (const [key, n] of counts) {
+  if (query.series) out.series = emptySeries(query);
+  const visit: CountVisitor = (minute, key, n) => {
     const [level, p, system, module] = splitKey(key);
-    if (p !== project) continue;
+    if (p !== project || (query.level !== undefined && level !== query.level)) return;
     out.total += n;
     bump(out.byLevel, level, n);
     bump(out.bySystem, system, n);
     bump(out.byModule, module, n);
-  }
-  return out;
+    addToSeries(out.series, minute - query.fromMinute, level, n);
+  };
+  return { visit, result: () => out };
 }

@@ -16,8 +16,8 @@ import { isContractString } from '../contract/unicode.util.js';
 import type { StatsStore } from './stats-store.interface.js';
 import { parseStatsQuery } from './stats-query.util.js';
 import {
-  summarize,
-  summarizeProject,
+  tallyProject,
+  tallyStats,
   type ProjectStats,
   type StatsSummary,
 } from './stats-summary.util.js';
@@ -25,6 +25,18 @@ import { STATS_STORE } from './stats.constants.js';
 
 const ERROR = { $ref: '#/components/schemas/HttpError' };
 const COUNTS = { type: 'object', additionalProperties: { type: 'integer' } };
+const SERIES = {
+  type: 'array',
+  description: 'with series=minute: every minute of the window, oldest first, zeros included',
+  items: {
+    type: 'object',
+    properties: {
+      at: { type: 'string', format: 'date-time' },
+      total: { type: 'integer' },
+      byLevel: COUNTS,
+    },
+  },
+};
 
 /** `GET /stats`, `GET /stats/:project` (SPEC §4): counts of stored entries, for reader keys. */
 @Controller('stats')
@@ -33,6 +45,18 @@ const COUNTS = { type: 'object', additionalProperties: { type: 'integer' } };
 @ApiHeader({ name: 'x-api-key', required: true, description: 'a reader key (read scope)' })
 @ApiQuery({ name: 'from', required: false, description: 'RFC 3339, inclusive; default to − 24 h' })
 @ApiQuery({ name: 'to', required: false, description: 'RFC 3339, exclusive; default now' })
+@ApiQuery({
+  name: 'level',
+  required: false,
+  enum: ['info', 'warning', 'error'],
+  description: 'count only entries of this level',
+})
+@ApiQuery({
+  name: 'series',
+  required: false,
+  enum: ['minute'],
+  description: 'add `series`: the counts of every minute of the window by level',
+})
 @ApiResponse({ status: 400, description: 'a bad parameter, named', schema: ERROR })
 @ApiResponse({ status: 401, description: 'missing or unknown key', schema: ERROR })
 @ApiResponse({ status: 403, description: 'not a reader key', schema: ERROR })
@@ -46,12 +70,19 @@ export class StatsController {
   @ApiOkResponse({
     schema: {
       type: 'object',
-      properties: { total: { type: 'integer' }, byLevel: COUNTS, byProject: COUNTS },
+      properties: {
+        total: { type: 'integer' },
+        byLevel: COUNTS,
+        byProject: COUNTS,
+        series: SERIES,
+      },
     },
   })
   async all(@Query() raw: Record<string, unknown>): Promise<StatsSummary> {
-    const window = parseStatsQuery(raw, Date.now());
-    return summarize(await this.store.read(window.fromMinute, window.toMinute));
+    const query = parseStatsQuery(raw, Date.now());
+    const tally = tallyStats(query);
+    await this.store.read(query.fromMinute, query.toMinute, tally.visit);
+    return tally.result();
   }
 
   @Get(':project')
@@ -67,6 +98,7 @@ export class StatsController {
         byLevel: COUNTS,
         bySystem: COUNTS,
         byModule: COUNTS,
+        series: SERIES,
       },
     },
   })
@@ -80,7 +112,9 @@ export class StatsController {
         { field: 'project', message },
       ]);
     }
-    const window = parseStatsQuery(raw, Date.now());
-    return summarizeProject(await this.store.read(window.fromMinute, window.toMinute), project);
+    const query = parseStatsQuery(raw, Date.now());
+    const tally = tallyProject(query, project);
+    await this.store.read(query.fromMinute, query.toMinute, tally.visit);
+    return tally.result();
   }
 }

@@ -1,7 +1,7 @@
 import type { LogEntryDto } from '../contract/log-entry.dto.js';
 import { InProcessStatsStore } from './in-process.stats-store.js';
 import { StatsRecorder } from './stats.recorder.js';
-import { summarize, summarizeProject } from './stats-summary.util.js';
+import { tallyProject, tallyStats, type StatsTally } from './stats-summary.util.js';
 
 const entry = (level: string, project: string, system = 's', module = 'm') =>
   ({ level, project, system, module, action: 'a' }) as LogEntryDto;
@@ -17,6 +17,16 @@ function group(): { stored: Promise<void>; resolve(): void; reject(): void } {
 }
 
 const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+const query = (fromMinute: number, toMinute: number) => ({ fromMinute, toMinute, series: false });
+async function read<T>(
+  store: InProcessStatsStore,
+  q: { fromMinute: number; toMinute: number },
+  tally: StatsTally<T>,
+): Promise<T> {
+  await store.read(q.fromMinute, q.toMinute, tally.visit);
+  return tally.result();
+}
 
 describe(StatsRecorder.name, () => {
   it('counts the entries of each stored group in the minute it was stored', async () => {
@@ -38,12 +48,12 @@ describe(StatsRecorder.name, () => {
     await settled();
 
     // Assert
-    expect(summarize(await store.read(10, 11))).toEqual({
+    expect(await read(store, query(10, 11), tallyStats(query(10, 11)))).toEqual({
       total: 3,
       byLevel: { info: 2, error: 1 },
       byProject: { a: 2, b: 1 },
     });
-    expect(summarizeProject(await store.read(10, 12), 'a')).toEqual({
+    expect(await read(store, query(10, 12), tallyProject(query(10, 12), 'a'))).toEqual({
       project: 'a',
       total: 3,
       byLevel: { info: 1, error: 2 },
@@ -67,7 +77,7 @@ describe(StatsRecorder.name, () => {
     await settled();
 
     // Assert
-    expect(summarize(await store.read(1, 2))).toEqual({
+    expect(await read(store, query(1, 2), tallyStats(query(1, 2)))).toEqual({
       total: 1,
       byLevel: { warning: 1 },
       byProject: { b: 1 },
@@ -92,8 +102,12 @@ describe(StatsRecorder.name, () => {
     await settled();
 
     // Assert
-    const counts = await store.read(1, 2);
-    expect([...counts.values()]).toEqual([3, 2, 2, 2]);
-    expect(summarizeProject(counts, 'p')).toMatchObject({ total: 7, bySystem: { s: 5, t: 2 } });
+    const counts: number[] = [];
+    await store.read(1, 2, (_minute, _key, n) => counts.push(n));
+    expect(counts).toEqual([3, 2, 2, 2]);
+    expect(await read(store, query(1, 2), tallyProject(query(1, 2), 'p'))).toMatchObject({
+      total: 7,
+      bySystem: { s: 5, t: 2 },
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { jest } from '@jest/globals';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { uniqueId } from '../support/entries.js';
 import {
   SERVICE_KEY,
@@ -21,15 +22,6 @@ import { producerLastSeq } from '../support/ws-client.js';
 jest.setTimeout(60_000);
 
 const CLIENT_DIST = fileURLToPath(new URL('../../packages/client/dist', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const PAGE = `<!doctype html>
 <html><body><script type="module">
@@ -59,7 +51,7 @@ beforeAll(async () => {
   [service, site, browser] = await Promise.all([
     startService(),
     startStaticServer(PAGE, CLIENT_DIST),
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
+    launchChromium(),
   ]);
 });
 

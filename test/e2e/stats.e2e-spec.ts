@@ -20,6 +20,22 @@ interface Stats {
   total: number;
   byLevel: Record<string, number>;
   byProject: Record<string, number>;
+  series?: { at: string; total: number; byLevel: Record<string, number> }[];
+}
+
+/** What every answer with `series=minute` must hold, whatever else was asked. */
+function expectConsistentSeries(body: Stats, level?: string): void {
+  const series = body.series ?? [];
+  expect(series.reduce((n, p) => n + p.total, 0)).toBe(body.total);
+  const starts = series.map((p) => Date.parse(p.at));
+  expect(
+    starts.every((t, i) => t % 60_000 === 0 && (i === 0 || t === starts[i - 1] + 60_000)),
+  ).toBe(true);
+  for (const point of series) {
+    expect(Object.values(point.byLevel).reduce((n, c) => n + c, 0)).toBe(point.total);
+    if (level !== undefined)
+      expect(Object.keys(point.byLevel).every((l) => l === level)).toBe(true);
+  }
 }
 
 const ndjson = (list: unknown[]) => list.map((e) => `${JSON.stringify(e)}\n`).join('');
@@ -78,6 +94,29 @@ describe('GET /stats (file storage, no Redis: in process)', () => {
     expect(none.json).toMatchObject({ project: 'nobody', total: 0, byLevel: {} });
   });
 
+  it('counts one level with level=, and per minute with series=minute (the console chart)', async () => {
+    const errors = await get(service, '/stats?level=error');
+    expect(errors.json).toEqual({ total: 2, byLevel: { error: 2 }, byProject: { [project]: 2 } });
+
+    const res = await get(service, `/stats?series=minute&from=${before}`);
+    expect(res.status).toBe(200);
+    const body = res.json as Stats;
+    expect(body).toMatchObject({ total: 5, byLevel: { info: 3, error: 2 } });
+    // `before` is a minute ago: its minute, and the current one, maybe one between.
+    expect(body.series?.length).toBeGreaterThanOrEqual(2);
+    expect(body.series?.length).toBeLessThanOrEqual(3);
+    expectConsistentSeries(body);
+
+    const one = await get(service, `/stats/${project}?series=minute&level=info&from=${before}`);
+    expect(one.json).toMatchObject({
+      project,
+      total: 3,
+      byLevel: { info: 3 },
+      bySystem: { frontend: 3 },
+    });
+    expectConsistentSeries(one.json as Stats, 'info');
+  });
+
   it('counts only inside the from/to window', async () => {
     const inside = await get(service, `/stats?from=${before}`);
     expect((inside.json as Stats).total).toBe(5);
@@ -97,6 +136,10 @@ describe('GET /stats (file storage, no Redis: in process)', () => {
     ['/stats?to=2026-13-01T00:00:00Z', 'to'],
     ['/stats?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', 'from'],
     ['/stats?limit=3', 'limit'],
+    ['/stats?level=fatal', 'level'],
+    ['/stats?series=hour', 'series'],
+    ['/stats?series=minute&series=minute', 'series'],
+    [`/stats/x?level=`, 'level'],
     ['/stats/x?to=now', 'to'],
     [`/stats/${'p'.repeat(129)}`, 'project'],
   ])('answers 400 naming the parameter to %s', async (path, name) => {
@@ -115,9 +158,19 @@ describe('GET /stats (file storage, no Redis: in process)', () => {
 
   it('never answers 5xx to random hostile query strings, and a 400 names a parameter (property)', async () => {
     const params = pbtParameters(60);
-    const name = fc.oneof(fc.constantFrom('from', 'to', 'limit', '__proto__', ''), fc.string());
+    const name = fc.oneof(
+      fc.constantFrom('from', 'to', 'level', 'series', 'limit', '__proto__', ''),
+      fc.string(),
+    );
     const value = fc.oneof(
       fc.constantFrom('', '2026-01-21T10:00:00Z', '9999-12-31T23:59:59Z', '0000-01-01T00:00:00Z'),
+      fc.constantFrom(
+        'error',
+        'info',
+        'warning',
+        'minute',
+        new Date(Date.now() - 120_000).toISOString(),
+      ),
       fc.string({ unit: 'binary', maxLength: 40 }),
     );
     const queryArb = fc.array(fc.tuple(name, value), { maxLength: 4 });
@@ -136,6 +189,20 @@ describe('GET /stats (file storage, no Redis: in process)', () => {
           expect(named).toContain(body.errors[0].field);
         } else {
           expect([200, 404]).toContain(res.status);
+        }
+        if (res.status === 200) {
+          const body = res.json as Stats;
+          const level = pairs.find(([k]) => k === 'level')?.[1];
+          if (level !== undefined) {
+            expect(Object.keys(body.byLevel).every((l) => l === level)).toBe(true);
+          }
+          if (pairs.some(([k]) => k === 'series')) {
+            // At most the 8 days of minutes a window is clipped to, plus the current one.
+            expect(body.series?.length).toBeLessThanOrEqual(8 * 24 * 60 + 1);
+            expectConsistentSeries(body, level);
+          } else {
+            expect(body.series).toBeUndefined();
+          }
         }
       }),
       params,
@@ -189,6 +256,17 @@ describe('GET /stats across two instances sharing one Redis', () => {
       bySystem: { frontend: 3, backend: 2 },
       byModule: { Login: 3, Pay: 2 },
     });
+  });
+
+  it('gives per-minute series of both instances, adding up to the totals', async () => {
+    const from = new Date(Date.now() - 10 * 60_000).toISOString();
+    const res = await get(b, `/stats?series=minute&from=${from}`);
+    const body = res.json as Stats;
+    expect(body).toMatchObject({ total: expected.total, byLevel: expected.byLevel });
+    expectConsistentSeries(body);
+    const errors = (await get(a, `/stats?series=minute&level=error&from=${from}`)).json as Stats;
+    expect(errors).toMatchObject({ total: 4, byProject: { [projectA]: 2, [projectB]: 2 } });
+    expectConsistentSeries(errors, 'error');
   });
 
   it("keeps a stopped instance's last counts: it writes them at shutdown", async () => {
