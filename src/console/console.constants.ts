@@ -5,9 +5,15 @@ export const CONSOLE_ASSETS = Symbol('CONSOLE_ASSETS');
 
 /**
  * Where `npm run build` puts the console (console/vite.config.ts): `dist/console-web/`, beside
- * this module's own `dist/console/`, so the compiled Nest files are never served.
+ * the production bundle `dist/app.cjs` that this module runs in (scripts/bundle.mjs), or two
+ * levels up from tsc's `dist/app/console/`; never a folder of compiled Nest files.
  */
-export const CONSOLE_DIR = fileURLToPath(new URL('../console-web/', import.meta.url));
+export const CONSOLE_DIR = fileURLToPath(
+  new URL(
+    import.meta.url.endsWith('.cjs') ? './console-web/' : '../../console-web/',
+    import.meta.url,
+  ),
+);
 
 /**
  * SPEC §10: the page loads nothing from other hosts. `'self'` covers the WebSocket to the same
