@@ -23,6 +23,7 @@ COPY package.json package-lock.json .npmrc ./
 COPY packages/client/package.json ./packages/client/
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist/main.js /app/dist/main.js.map /app/dist/app.cjs /app/dist/app.cjs.map /app/dist/app.cache ./dist/
+COPY --from=build /app/dist/console-web ./dist/console-web
 RUN mkdir -p /data/logs /data/spool && chown -R node:node /data
 USER node
 VOLUME ["/data"]
