@@ -1,0 +1,55 @@
+/**
+ * The IPC messages between the primary and its workers (node:cluster, JSON serialization). Every
+ * one carries `ls: 1` so that other users of the channel (prom-client's AggregatorRegistry, Node's
+ * own cluster messages) are told apart.
+ */
+
+/** Requests a worker makes to the primary; `PrimaryAnswers[op]` is the answer's value. */
+export interface PrimaryRequests {
+  /** The instance's stats: the primary asks every worker for its minute buckets and sums them. */
+  stats: { from: number; to: number };
+  /** prom-client's AggregatorRegistry over every worker: the text exposition. */
+  metrics: Record<string, never>;
+  'producer.lastSeq': { stream: string };
+  'producer.record': { stream: string; seq: number };
+}
+
+export interface PrimaryAnswers {
+  stats: [string, number][];
+  metrics: string;
+  'producer.lastSeq': number;
+  'producer.record': null;
+}
+
+export type RequestOp = keyof PrimaryRequests;
+
+/** [name, tokens, at ms] of the instance's bucket of one rate-limited name. */
+export type BucketBalance = [string, number, number];
+
+export type WorkerMessage =
+  | { ls: 1; t: 'req'; id: number; op: RequestOp; args: PrimaryRequests[RequestOp] }
+  /** Stored lines for the instance's tail subscribers (sent only while some worker has any). */
+  | { ls: 1; t: 'tail'; lines: string[] }
+  | { ls: 1; t: 'interest'; on: boolean }
+  /** This worker's open WebSocket connections (for WS_MAX_CONNECTIONS across workers). */
+  | { ls: 1; t: 'conns'; n: number }
+  /** Entries taken per name since the last debit message, numbered for the balances below. */
+  | { ls: 1; t: 'debit'; seq: number; debits: [string, number][] }
+  | { ls: 1; t: 'stats.answer'; id: number; counts: [string, number][] };
+
+export type PrimaryMessage =
+  | { ls: 1; t: 'res'; id: number; ok: true; value: unknown }
+  | { ls: 1; t: 'res'; id: number; ok: false; error: string }
+  | { ls: 1; t: 'tail'; lines: string[] }
+  /** Whether any worker has tail subscribers: workers publish only while one has. */
+  | { ls: 1; t: 'interest'; any: boolean }
+  /** Connections open on the other workers. */
+  | { ls: 1; t: 'conns'; others: number }
+  /** Instance balances; `seen` is the last debit seq of this worker already subtracted. */
+  | { ls: 1; t: 'balance'; seen: number; balances: BucketBalance[] }
+  | { ls: 1; t: 'stats.ask'; id: number; from: number; to: number };
+
+/** Whether an IPC message is one of ours. */
+export function isOurs<T>(message: unknown): message is T {
+  return typeof message === 'object' && message !== null && (message as { ls?: unknown }).ls === 1;
+}

@@ -1,0 +1,179 @@
+import type { ProducerStateStore } from '../producer/producer-state.store.js';
+import type {
+  PrimaryMessage,
+  PrimaryRequests,
+  RequestOp,
+  WorkerMessage,
+} from './cluster.messages.js';
+import type { InstanceBuckets } from './instance-buckets.js';
+
+/** A worker as the hub sees it: its index and a way to send it a message. */
+export interface HubWorker {
+  readonly index: number;
+  send(message: PrimaryMessage): void;
+}
+
+export interface HubServices {
+  /** The LOG_DIR producer state, owned by the primary alone (SPEC §8 without Redis). */
+  producers: ProducerStateStore;
+  /** The instance's rate-limit buckets; undefined when the rate limit is off. */
+  buckets?: InstanceBuckets;
+  /** The aggregated /metrics text of every worker (prom-client's AggregatorRegistry). */
+  metrics(): Promise<string>;
+}
+
+/** How long a stats gather waits for every worker's counts (under the worker's own 5 s timeout). */
+const GATHER_TIMEOUT_MS = 4000;
+
+interface Gather {
+  readonly waiting: Set<number>;
+  readonly sums: Map<string, number>;
+  readonly done: (error?: Error) => void;
+}
+
+/**
+ * The primary's state that is per instance, not per worker, and the relay between workers:
+ * tail groups to the workers with subscribers, stats gathered from every worker, producer state,
+ * rate-limit balances and connection counts. Small on purpose: no Nest, no socket of its own.
+ */
+export class PrimaryHub {
+  private readonly workers = new Map<number, HubWorker>();
+  private readonly interested = new Set<number>();
+  private readonly conns = new Map<number, number>();
+  private readonly gathers = new Map<number, Gather>();
+  /** The last debit seq of each worker applied to the buckets. */
+  private readonly debited = new Map<number, number>();
+  private nextGather = 1;
+
+  constructor(private readonly services: HubServices) {}
+
+  /** A worker came online: it learns the instance's state it depends on. */
+  attach(worker: HubWorker): void {
+    this.workers.set(worker.index, worker);
+    worker.send({ ls: 1, t: 'interest', any: this.interested.size > 0 });
+    worker.send({ ls: 1, t: 'conns', others: this.connsBesides(worker.index) });
+  }
+
+  /** A worker exited: what it held (subscribers, connections, a pending answer) is gone. */
+  detach(index: number): void {
+    this.workers.delete(index);
+    this.setInterest(index, false);
+    if (this.conns.delete(index)) this.broadcastConns();
+    this.services.buckets?.forget(index);
+    this.debited.delete(index);
+    for (const gather of this.gathers.values()) {
+      if (gather.waiting.delete(index) && gather.waiting.size === 0) gather.done();
+    }
+  }
+
+  receive(from: HubWorker, message: WorkerMessage): void {
+    switch (message.t) {
+      case 'req':
+        return this.answer(from, message.id, message.op, message.args);
+      case 'tail':
+        for (const index of this.interested) this.workers.get(index)?.send(message);
+        return;
+      case 'interest':
+        return this.setInterest(from.index, message.on === true);
+      case 'conns':
+        this.conns.set(from.index, Number(message.n) || 0);
+        return this.broadcastConns();
+      case 'debit':
+        return this.debit(from.index, message.seq, message.debits);
+      case 'stats.answer':
+        return this.collect(from.index, message.id, message.counts);
+    }
+  }
+
+  private answer(to: HubWorker, id: number, op: RequestOp, args: unknown): void {
+    this.perform(op, args).then(
+      (value) => to.send({ ls: 1, t: 'res', id, ok: true, value }),
+      (error: unknown) =>
+        to.send({ ls: 1, t: 'res', id, ok: false, error: (error as Error)?.message ?? 'failed' }),
+    );
+  }
+
+  private async perform(op: RequestOp, args: unknown): Promise<unknown> {
+    switch (op) {
+      case 'stats': {
+        const { from, to } = args as PrimaryRequests['stats'];
+        return [...(await this.gatherStats(from, to))];
+      }
+      case 'metrics':
+        return this.services.metrics();
+      case 'producer.lastSeq':
+        return this.services.producers.lastSeq(
+          (args as PrimaryRequests['producer.lastSeq']).stream,
+        );
+      case 'producer.record': {
+        const { stream, seq } = args as PrimaryRequests['producer.record'];
+        await this.services.producers.record(stream, seq);
+        return null;
+      }
+      default:
+        throw new Error(`unknown request ${String(op)}`);
+    }
+  }
+
+  private gatherStats(from: number, to: number): Promise<Map<string, number>> {
+    const id = this.nextGather++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => gather.done(new Error('a worker did not answer for stats')),
+        GATHER_TIMEOUT_MS,
+      );
+      const gather: Gather = {
+        waiting: new Set(this.workers.keys()),
+        sums: new Map(),
+        done: (error) => {
+          clearTimeout(timer);
+          this.gathers.delete(id);
+          if (error) reject(error);
+          else resolve(gather.sums);
+        },
+      };
+      this.gathers.set(id, gather);
+      if (gather.waiting.size === 0) return gather.done();
+      for (const worker of this.workers.values())
+        worker.send({ ls: 1, t: 'stats.ask', id, from, to });
+    });
+  }
+
+  private collect(index: number, id: number, counts: [string, number][]): void {
+    const gather = this.gathers.get(id);
+    if (!gather?.waiting.delete(index)) return;
+    for (const [key, n] of counts) gather.sums.set(key, (gather.sums.get(key) ?? 0) + n);
+    if (gather.waiting.size === 0) gather.done();
+  }
+
+  private setInterest(index: number, on: boolean): void {
+    const before = this.interested.size > 0;
+    if (on) this.interested.add(index);
+    else this.interested.delete(index);
+    const after = this.interested.size > 0;
+    if (before === after) return;
+    for (const worker of this.workers.values()) worker.send({ ls: 1, t: 'interest', any: after });
+  }
+
+  private debit(index: number, seq: number, debits: [string, number][]): void {
+    const balances = this.services.buckets?.debit(index, debits);
+    if (!balances) return;
+    this.debited.set(index, seq);
+    for (const [user, list] of balances) {
+      const seen = this.debited.get(user) ?? 0;
+      this.workers.get(user)?.send({ ls: 1, t: 'balance', seen, balances: list });
+    }
+  }
+
+  private connsBesides(index: number): number {
+    let n = 0;
+    for (const [i, count] of this.conns) if (i !== index) n += count;
+    return n;
+  }
+
+  private broadcastConns(): void {
+    for (const worker of this.workers.values()) {
+      worker.send({ ls: 1, t: 'conns', others: this.connsBesides(worker.index) });
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import type { WorkerChannel } from '../cluster/worker.channel.js';
+import type { ProducerStateStore } from './producer-state.store.js';
+
+/**
+ * Without Redis under WORKERS > 1: the primary owns the LOG_DIR state file (one writer, one
+ * memory), and workers ask it; a record resolves once the primary has made it durable. So a
+ * producer that reconnects to any worker finds the seq its stream reached.
+ */
+export class IpcProducerStateStore implements ProducerStateStore {
+  constructor(private readonly channel: WorkerChannel) {}
+
+  lastSeq(stream: string): Promise<number> {
+    return this.channel.request('producer.lastSeq', { stream });
+  }
+
+  async record(stream: string, seq: number): Promise<void> {
+    await this.channel.request('producer.record', { stream, seq });
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
