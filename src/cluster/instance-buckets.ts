@@ -3,8 +3,6 @@ import type { BucketBalance } from './cluster.messages.js';
 interface Bucket {
   tokens: number;
   at: number;
-  /** Workers that took from this name: they get its balances. */
-  readonly users: Set<number>;
 }
 
 /** Names kept before full (idle) buckets are forgotten, as in RateLimiter. */
@@ -12,8 +10,8 @@ const MAX_BUCKETS = 10_000;
 
 /**
  * The primary's side of the per-instance rate limit (see ClusterRateLimitSync): the instance's
- * token bucket of every name, debited by what the workers report they took (it may go into
- * debt: the workers already admitted it).
+ * token bucket of every name, debited by what the workers report they took. It may go into debt:
+ * the workers already admitted what they report.
  */
 export class InstanceBuckets {
   private readonly perMs: number;
@@ -26,37 +24,33 @@ export class InstanceBuckets {
     this.perMs = entriesPerS / 1000;
   }
 
-  /** Applies one worker's debits; the balances each user of a debited name should now get. */
-  debit(
-    worker: number,
-    debits: readonly [string, number][],
-    now = Date.now(),
-  ): Map<number, BucketBalance[]> {
-    const out = new Map<number, BucketBalance[]>();
+  /** Applies one worker's debits: the new balances, for every worker. */
+  debit(debits: readonly [string, number][], now = Date.now()): BucketBalance[] {
+    const balances: BucketBalance[] = [];
     for (const [name, n] of debits) {
-      if (typeof name !== 'string' || !Number.isFinite(n)) continue;
+      if (typeof name !== 'string' || typeof n !== 'number' || !Number.isFinite(n)) continue;
       const bucket = this.bucketOf(name, now);
       bucket.tokens -= n;
-      bucket.users.add(worker);
-      for (const user of bucket.users) {
-        let list = out.get(user);
-        if (!list) out.set(user, (list = []));
-        list.push([name, bucket.tokens, now]);
-      }
+      balances.push([name, bucket.tokens, now]);
     }
-    return out;
+    return balances;
   }
 
-  /** A worker that exited gets no more balances. */
-  forget(worker: number): void {
-    for (const bucket of this.buckets.values()) bucket.users.delete(worker);
+  /** The balances of every name not back to a full bucket: for a worker that just started. */
+  snapshot(now = Date.now()): BucketBalance[] {
+    const balances: BucketBalance[] = [];
+    for (const [name, b] of this.buckets) {
+      const tokens = Math.min(this.burst, b.tokens + (now - b.at) * this.perMs);
+      if (tokens < this.burst) balances.push([name, tokens, now]);
+    }
+    return balances;
   }
 
   private bucketOf(name: string, now: number): Bucket {
     let bucket = this.buckets.get(name);
     if (bucket === undefined) {
       if (this.buckets.size >= MAX_BUCKETS) this.forgetFull(now);
-      bucket = { tokens: this.burst, at: now, users: new Set() };
+      bucket = { tokens: this.burst, at: now };
       this.buckets.set(name, bucket);
     } else if (now > bucket.at) {
       bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.at) * this.perMs);

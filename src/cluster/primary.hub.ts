@@ -52,6 +52,8 @@ export class PrimaryHub {
     this.workers.set(worker.index, worker);
     worker.send({ ls: 1, t: 'interest', any: this.interested.size > 0 });
     worker.send({ ls: 1, t: 'conns', others: this.connsBesides(worker.index) });
+    const balances = this.services.buckets?.snapshot();
+    if (balances?.length) worker.send({ ls: 1, t: 'balance', seen: 0, balances });
   }
 
   /** A worker exited: what it held (subscribers, connections, a pending answer) is gone. */
@@ -59,7 +61,6 @@ export class PrimaryHub {
     this.workers.delete(index);
     this.setInterest(index, false);
     if (this.conns.delete(index)) this.broadcastConns();
-    this.services.buckets?.forget(index);
     this.debited.delete(index);
     for (const gather of this.gathers.values()) {
       if (gather.waiting.delete(index) && gather.waiting.size === 0) gather.done();
@@ -156,12 +157,14 @@ export class PrimaryHub {
   }
 
   private debit(index: number, seq: number, debits: [string, number][]): void {
-    const balances = this.services.buckets?.debit(index, debits);
+    const balances = this.services.buckets?.debit(debits);
     if (!balances) return;
     this.debited.set(index, seq);
-    for (const [user, list] of balances) {
-      const seen = this.debited.get(user) ?? 0;
-      this.workers.get(user)?.send({ ls: 1, t: 'balance', seen, balances: list });
+    // Every worker, not only those that took from these names: a worker's first take of a name
+    // must see what the others took already.
+    for (const worker of this.workers.values()) {
+      const seen = this.debited.get(worker.index) ?? 0;
+      worker.send({ ls: 1, t: 'balance', seen, balances });
     }
   }
 

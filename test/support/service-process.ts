@@ -143,6 +143,8 @@ export async function spawnService(options: ServiceOptions = {}): Promise<Servic
     API_KEYS: `${SERVICE_KEY.name}:${SERVICE_KEY.key}`,
     READ_API_KEYS: `${READER_KEY.name}:${READER_KEY.key}`,
     LOG_LEVEL: 'warn',
+    // The cross-process specs run once more with E2E_WORKERS=2 (scripts/test.sh): a cluster.
+    WORKERS: process.env.E2E_WORKERS,
     ...options.env,
   });
   // cwd is the temp dir so that no .env of the working tree leaks into the service's config.
