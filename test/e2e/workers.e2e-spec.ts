@@ -1,7 +1,14 @@
 import { jest } from '@jest/globals';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { servingPids, waitForWorkers, workerPids } from '../support/cluster-workers.js';
+import {
+  openOn,
+  openSpread as spread,
+  servingPids,
+  startCluster as cluster,
+  waitForWorkers,
+  workerPids,
+} from '../support/cluster-workers.js';
 import { batchFrame, logFrame, validEntry, type EntryInput } from '../support/entries.js';
 import { freePort } from '../support/free-port.js';
 import { httpGet } from '../support/http-get.js';
@@ -11,9 +18,7 @@ import {
   READER_KEY,
   SERVICE_KEY,
   spawnService,
-  startService,
   stopAllServices,
-  type ServiceProcess,
 } from '../support/service-process.js';
 import { byCorrelationId, readStored, readStoredFiles } from '../support/stored.js';
 import { pushedLogs, subscribe, until } from '../support/tail-client.js';
@@ -39,41 +44,6 @@ afterEach(async () => {
   terminateAllClients();
   await stopAllServices();
 });
-
-/** A WORKERS=2 service whose both workers take connections (live answers once one does). */
-async function cluster(env: Record<string, string> = {}): Promise<ServiceProcess> {
-  const service = await startService({ env: { WORKERS: '2', ...env }, liveTimeoutMs: 30_000 });
-  for (const pid of await waitForWorkers(service, 2)) (await openOn(service, pid)).terminate();
-  return service;
-}
-
-/** Opens `n` connections and checks that they are served by both workers. */
-async function spread(
-  service: ServiceProcess,
-  n: number,
-  headers: Record<string, string> = ingest,
-): Promise<WsClient[]> {
-  const clients: WsClient[] = [];
-  for (let i = 0; i < n; i++) clients.push(await openClient(service.wsUrl(), { headers }));
-  expect(new Set(servingPids(service, clients)).size).toBe(2);
-  return clients;
-}
-
-/** A connection on `pid`: opens connections (round robin spreads them) until one lands there. */
-async function openOn(
-  service: ServiceProcess,
-  pid: number,
-  headers: Record<string, string> = ingest,
-): Promise<WsClient> {
-  // A worker still booting takes no connections yet: keep trying for a while.
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const client = await openClient(service.wsUrl(), { headers });
-    if (servingPids(service, [client])[0] === pid) return client;
-    client.terminate();
-    await sleep(50);
-  }
-  throw new Error(`no connection reached worker ${pid}`);
-}
 
 /** Big entries, so that one group is a write of many pages: interleaving would show. */
 const bigEntries = (prefix: string, from: number, count: number): EntryInput[] =>

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ServiceProcess } from './service-process.js';
-import type { WsClient } from './ws-client.js';
+import { SERVICE_KEY, startService, type ServiceProcess } from './service-process.js';
+import { openClient, type WsClient } from './ws-client.js';
 
 /** The pids of a cluster primary's workers (its children), from /proc. */
 export function workerPids(service: ServiceProcess): number[] {
@@ -85,4 +85,48 @@ function safeReadlink(path: string): string {
   } catch {
     return '';
   }
+}
+
+const INGEST = { 'x-api-key': SERVICE_KEY.key };
+
+/**
+ * A WORKERS=2 service whose both workers take connections: `/health/live` answers as soon as one
+ * does, and node:cluster hands connections round robin to the workers already listening.
+ */
+export async function startCluster(env: Record<string, string> = {}): Promise<ServiceProcess> {
+  const service = await startService({ env: { WORKERS: '2', ...env }, liveTimeoutMs: 30_000 });
+  for (const pid of await waitForWorkers(service, 2)) (await openOn(service, pid)).terminate();
+  return service;
+}
+
+/**
+ * Opens `n` connections one after the other (the round robin alternates them) and throws unless
+ * both workers serve some.
+ */
+export async function openSpread(
+  service: ServiceProcess,
+  n: number,
+  headers: Record<string, string> = INGEST,
+): Promise<WsClient[]> {
+  const clients: WsClient[] = [];
+  for (let i = 0; i < n; i++) clients.push(await openClient(service.wsUrl(), { headers }));
+  const pids = new Set(servingPids(service, clients));
+  if (pids.size !== 2) throw new Error(`${n} connections reached workers ${[...pids].join(',')}`);
+  return clients;
+}
+
+/** A connection on worker `pid`: opens connections until one lands there. */
+export async function openOn(
+  service: ServiceProcess,
+  pid: number,
+  headers: Record<string, string> = INGEST,
+): Promise<WsClient> {
+  // A worker still booting takes no connections yet: keep trying for a while.
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const client = await openClient(service.wsUrl(), { headers });
+    if (servingPids(service, [client])[0] === pid) return client;
+    client.terminate();
+    await sleep(50);
+  }
+  throw new Error(`no connection reached worker ${pid}`);
 }

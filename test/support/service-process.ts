@@ -160,7 +160,8 @@ export async function spawnService(options: ServiceOptions = {}): Promise<Servic
 
 /** Spawns the service and resolves once `GET /health/live` answers 200. */
 export async function startService(options: ServiceOptions = {}): Promise<ServiceProcess> {
-  const timeoutMs = options.liveTimeoutMs ?? 15_000;
+  // A cluster (E2E_WORKERS) boots its workers side by side on a busy CI machine.
+  const timeoutMs = options.liveTimeoutMs ?? (process.env.E2E_WORKERS ? 30_000 : 15_000);
   for (let attempt = 1; ; attempt++) {
     const service = await spawnService(options);
     try {
