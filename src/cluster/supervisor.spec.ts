@@ -174,3 +174,31 @@ describe(Supervisor.name, () => {
     expect(ports.exits).toBe(1);
   });
 });
+
+describe(`${Supervisor.name} draining a booting worker`, () => {
+  it('exits 0 when a worker that never listened is ended by the signal', () => {
+    const ports = new FakePorts();
+    const supervisor = new Supervisor(2, POLICY, ports);
+    supervisor.start();
+    supervisor.listening(0);
+
+    supervisor.shutdown('SIGINT');
+    supervisor.exited(1, null, 'SIGTERM');
+    supervisor.exited(0, 0, null);
+
+    expect(ports.exitCode).toBe(0);
+  });
+
+  it('still fails a restarted worker that was serving and failed its drain', () => {
+    const { ports, supervisor } = started();
+    supervisor.exited(0, null, 'SIGKILL');
+    ports.advance(100);
+    supervisor.listening(0);
+
+    supervisor.shutdown('SIGTERM');
+    supervisor.exited(0, null, 'SIGTERM');
+    supervisor.exited(1, 0, null);
+
+    expect(ports.exitCode).toBe(1);
+  });
+});

@@ -40,7 +40,10 @@ const EXIT_GRACE_MS = 1000;
  */
 export class Supervisor {
   private readonly running = new Set<number>();
+  /** Indexes whose worker listened at least once (a later exit is a crash, not a boot failure). */
   private readonly listened = new Set<number>();
+  /** Indexes whose current worker listens: only those have connections to drain. */
+  private readonly serving = new Set<number>();
   private readonly crashes = new Map<number, number[]>();
   private readonly restarts = new Map<number, { cancel(): void }>();
   private stopping: 'no' | 'drain' | 'give-up' = 'no';
@@ -60,12 +63,15 @@ export class Supervisor {
   /** Worker `index` is serving (its server is listening). */
   listening(index: number): void {
     this.listened.add(index);
+    this.serving.add(index);
   }
 
   exited(index: number, code: number | null, signal: string | null): void {
     this.running.delete(index);
+    const served = this.serving.delete(index);
     if (this.stopping !== 'no') {
-      if (code !== 0) this.failedExit = true;
+      // A worker still booting had nothing to drain: the signal's default action is no failure.
+      if (code !== 0 && served) this.failedExit = true;
       return this.finishIfDone();
     }
     const how = signal ? `signal ${signal}` : `code ${code}`;
