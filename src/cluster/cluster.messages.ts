@@ -8,7 +8,7 @@
 export interface PrimaryRequests {
   /** The instance's stats: the primary asks every worker for its minute buckets and sums them. */
   stats: { from: number; to: number };
-  /** prom-client's AggregatorRegistry over every worker: the text exposition. */
+  /** Every worker's registry, summed by prom-client's AggregatorRegistry: the text exposition. */
   metrics: Record<string, never>;
   'producer.lastSeq': { stream: string };
   'producer.record': { stream: string; seq: number };
@@ -35,7 +35,9 @@ export type WorkerMessage =
   | { ls: 1; t: 'conns'; n: number }
   /** Entries taken per name since the last debit message, numbered for the balances below. */
   | { ls: 1; t: 'debit'; seq: number; debits: [string, number][] }
-  | { ls: 1; t: 'stats.answer'; id: number; counts: [string, number][] };
+  | { ls: 1; t: 'stats.answer'; id: number; counts: [string, number][] }
+  /** This worker's `registry.getMetricsAsJSON()`. */
+  | { ls: 1; t: 'metrics.answer'; id: number; metrics: unknown[] };
 
 export type PrimaryMessage =
   | { ls: 1; t: 'res'; id: number; ok: true; value: unknown }
@@ -47,7 +49,8 @@ export type PrimaryMessage =
   | { ls: 1; t: 'conns'; others: number }
   /** Instance balances; `seen` is the last debit seq of this worker already subtracted. */
   | { ls: 1; t: 'balance'; seen: number; balances: BucketBalance[] }
-  | { ls: 1; t: 'stats.ask'; id: number; from: number; to: number };
+  | { ls: 1; t: 'stats.ask'; id: number; from: number; to: number }
+  | { ls: 1; t: 'metrics.ask'; id: number };
 
 /** Whether an IPC message is one of ours. */
 export function isOurs<T>(message: unknown): message is T {

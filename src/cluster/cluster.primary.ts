@@ -65,7 +65,10 @@ export class ClusterPrimary {
     };
     this.workers.set(index, worker);
     worker.on('online', () => this.hub.attach(peer));
-    worker.on('listening', () => this.supervisor.listening(index));
+    worker.on('listening', () => {
+      this.hub.listening(index);
+      this.supervisor.listening(index);
+    });
     worker.on('message', (message: unknown) => {
       if (isOurs<WorkerMessage>(message)) this.hub.receive(peer, message);
     });
@@ -85,13 +88,13 @@ export class ClusterPrimary {
   }
 }
 
-let aggregator: { clusterMetrics(): Promise<string> } | undefined;
-
-/** Loaded at the first scrape: the primary does not carry prom-client until it is needed. */
-async function clusterMetrics(): Promise<string> {
-  if (!aggregator) {
-    const { AggregatorRegistry } = await import('prom-client');
-    aggregator = new AggregatorRegistry();
-  }
-  return aggregator.clusterMetrics();
+/**
+ * prom-client's cluster aggregation (sums, unless a metric names its aggregator) over what the
+ * serving workers answered; loaded at the first scrape, so the primary carries prom-client only
+ * once someone scrapes. Its own clusterMetrics() would also wait for workers still booting.
+ */
+async function clusterMetrics(registries: unknown[]): Promise<string> {
+  const { AggregatorRegistry } = await import('prom-client');
+  type Metrics = Parameters<typeof AggregatorRegistry.aggregate>[0];
+  return AggregatorRegistry.aggregate(registries as Metrics).metrics();
 }

@@ -50,7 +50,10 @@ function inMemoryCluster(n: number, buckets?: InstanceBuckets) {
     const channel = new WorkerChannel(index, port as unknown as NodeJS.Process);
     return { channel, peer };
   });
-  for (const { peer } of channels) hub.attach(peer);
+  for (const { peer } of channels) {
+    hub.attach(peer);
+    hub.listening(peer.index);
+  }
   return { hub, producers, sent, channels: channels.map((c) => c.channel) };
 }
 

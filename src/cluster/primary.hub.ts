@@ -18,16 +18,16 @@ export interface HubServices {
   producers: ProducerStateStore;
   /** The instance's rate-limit buckets; undefined when the rate limit is off. */
   buckets?: InstanceBuckets;
-  /** The aggregated /metrics text of every worker (prom-client's AggregatorRegistry). */
-  metrics(): Promise<string>;
+  /** The /metrics text of the workers' registries (getMetricsAsJSON each), summed. */
+  metrics(registries: unknown[]): Promise<string>;
 }
 
-/** How long a stats gather waits for every worker's counts (under the worker's own 5 s timeout). */
+/** How long a gather waits for every worker's answer (under the worker's own 5 s timeout). */
 const GATHER_TIMEOUT_MS = 4000;
 
 interface Gather {
   readonly waiting: Set<number>;
-  readonly sums: Map<string, number>;
+  readonly answers: unknown[];
   readonly done: (error?: Error) => void;
 }
 
@@ -38,6 +38,8 @@ interface Gather {
  */
 export class PrimaryHub {
   private readonly workers = new Map<number, HubWorker>();
+  /** Workers that listen: only they have built what a gather asks (a booting one has not). */
+  private readonly serving = new Set<number>();
   private readonly interested = new Set<number>();
   private readonly conns = new Map<number, number>();
   private readonly gathers = new Map<number, Gather>();
@@ -56,9 +58,15 @@ export class PrimaryHub {
     if (balances?.length) worker.send({ ls: 1, t: 'balance', seen: 0, balances });
   }
 
+  /** The worker listens: it takes part in gathers from now on. */
+  listening(index: number): void {
+    this.serving.add(index);
+  }
+
   /** A worker exited: what it held (subscribers, connections, a pending answer) is gone. */
   detach(index: number): void {
     this.workers.delete(index);
+    this.serving.delete(index);
     this.setInterest(index, false);
     if (this.conns.delete(index)) this.broadcastConns();
     this.debited.delete(index);
@@ -83,6 +91,8 @@ export class PrimaryHub {
         return this.debit(from.index, message.seq, message.debits);
       case 'stats.answer':
         return this.collect(from.index, message.id, message.counts);
+      case 'metrics.answer':
+        return this.collect(from.index, message.id, message.metrics);
     }
   }
 
@@ -98,10 +108,15 @@ export class PrimaryHub {
     switch (op) {
       case 'stats': {
         const { from, to } = args as PrimaryRequests['stats'];
-        return [...(await this.gatherStats(from, to))];
+        const answers = await this.gather((id) => ({ ls: 1, t: 'stats.ask', id, from, to }));
+        const sums = new Map<string, number>();
+        for (const counts of answers as [string, number][][]) {
+          for (const [key, n] of counts) sums.set(key, (sums.get(key) ?? 0) + n);
+        }
+        return [...sums];
       }
       case 'metrics':
-        return this.services.metrics();
+        return this.services.metrics(await this.gather((id) => ({ ls: 1, t: 'metrics.ask', id })));
       case 'producer.lastSeq':
         return this.services.producers.lastSeq(
           (args as PrimaryRequests['producer.lastSeq']).stream,
@@ -116,34 +131,34 @@ export class PrimaryHub {
     }
   }
 
-  private gatherStats(from: number, to: number): Promise<Map<string, number>> {
+  /** Asks every serving worker and resolves with their answers (one each, any order). */
+  private gather(ask: (id: number) => PrimaryMessage): Promise<unknown[]> {
     const id = this.nextGather++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => gather.done(new Error('a worker did not answer for stats')),
+        () => gather.done(new Error(`workers ${[...gather.waiting].join(', ')} did not answer`)),
         GATHER_TIMEOUT_MS,
       );
       const gather: Gather = {
-        waiting: new Set(this.workers.keys()),
-        sums: new Map(),
+        waiting: new Set([...this.serving].filter((index) => this.workers.has(index))),
+        answers: [],
         done: (error) => {
           clearTimeout(timer);
           this.gathers.delete(id);
           if (error) reject(error);
-          else resolve(gather.sums);
+          else resolve(gather.answers);
         },
       };
       this.gathers.set(id, gather);
       if (gather.waiting.size === 0) return gather.done();
-      for (const worker of this.workers.values())
-        worker.send({ ls: 1, t: 'stats.ask', id, from, to });
+      for (const index of gather.waiting) this.workers.get(index)?.send(ask(id));
     });
   }
 
-  private collect(index: number, id: number, counts: [string, number][]): void {
+  private collect(index: number, id: number, answer: unknown): void {
     const gather = this.gathers.get(id);
     if (!gather?.waiting.delete(index)) return;
-    for (const [key, n] of counts) gather.sums.set(key, (gather.sums.get(key) ?? 0) + n);
+    gather.answers.push(answer);
     if (gather.waiting.size === 0) gather.done();
   }
 

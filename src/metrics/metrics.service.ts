@@ -1,12 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import {
-  AggregatorRegistry,
-  collectDefaultMetrics,
-  Counter,
-  Gauge,
-  type Aggregator,
-  type Registry,
-} from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, type Aggregator, type Registry } from 'prom-client';
 import { WORKER_CHANNEL } from '../cluster/cluster.constants.js';
 import type { WorkerChannel } from '../cluster/worker.channel.js';
 import { ConnectionRegistry } from '../gateway/connection.registry.js';
@@ -75,12 +68,12 @@ export class MetricsService {
     this.registerIngest();
     this.registerSinks();
     this.registerTailAndLimits();
-    if (channel) {
-      // The primary's AggregatorRegistry asks every worker for this registry (prom-client's
-      // cluster listener, installed by constructing one) and sums it: /metrics is the instance's.
-      AggregatorRegistry.setRegistries([registry]);
-      new AggregatorRegistry();
-    }
+    // WORKERS > 1: the primary gathers every worker's registry and sums them (AggregatorRegistry).
+    channel?.on('metrics.ask', (m) => {
+      void registry.getMetricsAsJSON().then((metrics) => {
+        channel.send({ ls: 1, t: 'metrics.answer', id: m.id, metrics });
+      });
+    });
   }
 
   get contentType(): string {
