@@ -65,6 +65,8 @@ export class ClusterPrimary {
     };
     this.workers.set(index, worker);
     worker.on('online', () => this.hub.attach(peer));
+    // A send racing the worker's exit fails here rather than crashing the primary.
+    worker.on('error', (error: Error) => this.logger.warn(`worker ${index}: ${error.message}`));
     worker.on('listening', () => {
       this.hub.listening(index);
       this.supervisor.listening(index);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { setImmediate as turn } from 'node:timers/promises';
 import { EnvDto } from '../config/env.dto.js';
 import type { ProducerStateStore } from '../producer/producer-state.store.js';
@@ -37,6 +38,7 @@ function inMemoryCluster(n: number, buckets?: InstanceBuckets) {
     let deliver: (m: unknown) => void = () => undefined;
     const peer: HubWorker = { index, send: (m: PrimaryMessage) => setImmediate(() => deliver(m)) };
     const port = {
+      connected: true,
       send: (m: WorkerMessage) => {
         sent.set(m.t, (sent.get(m.t) ?? 0) + 1);
         setImmediate(() => hub.receive(peer, m));
@@ -182,5 +184,48 @@ describe(ClusterRateLimitSync.name, () => {
     await settle();
 
     expect(a.takeUpTo('k', 10, now)).toBe(4);
+  });
+});
+
+describe(`${ClusterRateLimitSync.name} against one process (property)`, () => {
+  const env = Object.assign(new EnvDto(), { RATE_LIMIT_ENTRIES_PER_S: 5, RATE_LIMIT_BURST: 40 });
+  const op = fc.record({
+    worker: fc.integer({ min: 0, max: 2 }),
+    name: fc.constantFrom('alice', 'bob'),
+    n: fc.oneof(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 13, max: 100 })),
+    upTo: fc.boolean(),
+    advanceMs: fc.integer({ min: 0, max: 400 }),
+  });
+
+  it('decides as one process would when every message arrives between takes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+        const { channels } = inMemoryCluster(3, new InstanceBuckets(5, 40));
+        const workers = channels.map((c) => {
+          const limiter = new RateLimiter(env);
+          new ClusterRateLimitSync(limiter, c);
+          return limiter;
+        });
+        const single = new RateLimiter(env);
+        // Balances carry the primary's clock: keep one clock for all, moved by the ops.
+        let now = Date.now();
+        const realNow = Date.now;
+        Date.now = () => now;
+        try {
+          for (const { worker, name, n, upTo, advanceMs } of ops) {
+            now += advanceMs;
+            const got = upTo
+              ? workers[worker].takeUpTo(name, n, now)
+              : workers[worker].take(name, n, now);
+            const want = upTo ? single.takeUpTo(name, n, now) : single.take(name, n, now);
+            expect(got).toBe(want);
+            await settle();
+          }
+        } finally {
+          Date.now = realNow;
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

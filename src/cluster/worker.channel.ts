@@ -40,7 +40,7 @@ export class WorkerChannel {
   constructor(
     /** This worker's index, stable across its restarts. */
     readonly index: number,
-    private readonly port: Pick<NodeJS.Process, 'send' | 'on'> = process,
+    private readonly port: Pick<NodeJS.Process, 'send' | 'on' | 'connected'> = process,
   ) {
     port.on('message', (message: unknown) => {
       if (isOurs<PrimaryMessage>(message)) this.receive(message);
@@ -66,13 +66,10 @@ export class WorkerChannel {
     });
   }
 
-  /** A one-way message; dropped (not thrown) when the primary is gone. */
+  /** A one-way message; dropped when the primary is gone (Node's cluster then ends this worker). */
   send(message: WorkerMessage): void {
-    try {
-      this.port.send?.(message);
-    } catch {
-      // The channel closes only when the primary died; Node's cluster then ends this worker.
-    }
+    // A send on a closed channel would emit 'error' on process; the callback takes it instead.
+    if (this.port.connected) this.port.send?.(message, undefined, undefined, () => undefined);
   }
 
   /** Sets the one handler of a message type. */
