@@ -44,7 +44,7 @@ export async function waitForWorkers(
 export function servingPids(service: ServiceProcess, clients: readonly WsClient[]): number[] {
   const inodeOfPeer = new Map<number, string>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(table, 'utf8');
     } catch {
