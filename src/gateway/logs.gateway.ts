@@ -116,15 +116,19 @@ export class LogsGateway {
     return new PendingReply(recorded, ack);
   }
 
-  /** Starts (or replaces) this socket's tail once `subscribed` has left, so it comes first. */
+  /**
+   * Starts (or replaces) this socket's tail once `subscribed` has left, so it comes first, and
+   * sends it only once this instance receives every group stored from then on (TailService.listen).
+   */
   @SubscribeMessage('subscribe')
   @RequireScope('read')
   subscribe(
     @ConnectedSocket() client: IngestSocket,
     @MessageBody(TailFilterPipe) filter: TailFilter,
-  ): ReplyWithEffect {
+  ): PendingReply {
     const reply = JSON.stringify({ event: 'subscribed', data: { filter } });
-    return new ReplyWithEffect(reply, () => this.tail.subscribe(client.connection, filter));
+    const start = new ReplyWithEffect(reply, () => this.tail.subscribe(client.connection, filter));
+    return new PendingReply(this.tail.listen(), start);
   }
 
   /** Like subscribe, takes effect as its reply leaves: both act in frame order. */

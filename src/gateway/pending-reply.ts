@@ -1,4 +1,4 @@
-import type { EncodedReply } from './wire.js';
+import type { EncodedReply, ReplyWithEffect } from './wire.js';
 
 /**
  * A reply to send once `stored` resolves: what the gateway's handlers return instead of awaiting
@@ -10,6 +10,6 @@ export class PendingReply {
   constructor(
     readonly stored: Promise<unknown>,
     /** One reply, or one per frame of a run of frames (see ReplyQueue.settleSpan). */
-    readonly reply: EncodedReply | readonly EncodedReply[],
+    readonly reply: EncodedReply | ReplyWithEffect | readonly EncodedReply[],
   ) {}
 }

@@ -20,6 +20,8 @@ import { EnvDto } from '../config/env.dto.js';
 import { LogBatchPipe } from '../contract/log-batch.pipe.js';
 import { LogRunPipe } from '../contract/log-run.pipe.js';
 import { IngestService } from '../ingest/ingest.service.js';
+import { InProcessStatsStore } from '../stats/in-process.stats-store.js';
+import { StatsRecorder } from '../stats/stats.recorder.js';
 import { IngestCounters } from '../metrics/ingest.counters.js';
 import { PRODUCER_STATE_STORE } from '../producer/producer-state.store.js';
 import { ProducerStreams } from '../producer/producer-streams.service.js';
@@ -153,6 +155,7 @@ async function createGateway(storage: RecordingStorage) {
       LogBatchPipe,
       IngestService,
       IngestCounters,
+      { provide: StatsRecorder, useValue: new StatsRecorder(new InProcessStatsStore()) },
       RateLimiter,
       TailService,
       { provide: TAIL_BUS, useValue: new InProcessTailBus() },

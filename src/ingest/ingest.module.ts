@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { StatsModule } from '../stats/stats.module.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { IngestService } from './ingest.service.js';
 
 @Module({
-  imports: [StorageModule],
+  imports: [StorageModule, StatsModule],
   providers: [IngestService],
   exports: [IngestService],
 })

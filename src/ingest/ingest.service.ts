@@ -3,19 +3,21 @@ import type { Principal } from '../auth/principal.js';
 import type { LogEntryDto } from '../contract/log-entry.dto.js';
 import { serializeEntry } from '../contract/serialize-entry.util.js';
 import { IngestCounters } from '../metrics/ingest.counters.js';
+import { StatsRecorder } from '../stats/stats.recorder.js';
 import { StorageService } from '../storage/storage.service.js';
 import { receivedAt } from './received-at.util.js';
 
 /**
  * Enrich and store: the step between a validated entry and its ack, shared by every way in.
- * Entries are stamped with the connection's session and serialized once, here; the storage
- * service then writes every call of the same event-loop turn in one group.
+ * Entries are stamped with the connection's session and serialized once, here, and counted for
+ * the stats once stored; the storage service writes every call of one event-loop turn in one group.
  */
 @Injectable()
 export class IngestService {
   constructor(
     private readonly storage: StorageService,
     private readonly counters: IngestCounters,
+    private readonly stats: StatsRecorder,
   ) {}
 
   /**
@@ -30,6 +32,8 @@ export class IngestService {
     for (let i = 0; i < entries.length; i++) {
       lines[i] = serializeEntry(entries[i], at, principal.session);
     }
-    return this.storage.store(at.slice(0, 10), lines);
+    const stored = this.storage.store(at.slice(0, 10), lines);
+    this.stats.count(entries, stored);
+    return stored;
   }
 }

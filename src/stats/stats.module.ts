@@ -35,10 +35,11 @@ import { StatsRecorder } from './stats.recorder.js';
     },
     {
       provide: StatsRecorder,
-      inject: [StorageService, STATS_STORE],
-      useFactory: (storage: StorageService, store: StatsStore) => new StatsRecorder(storage, store),
+      inject: [STATS_STORE],
+      useFactory: (store: StatsStore) => new StatsRecorder(store),
     },
   ],
+  exports: [StatsRecorder],
 })
 export class StatsModule implements OnApplicationShutdown {
   constructor(

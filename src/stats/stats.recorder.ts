@@ -1,40 +1,44 @@
-import { Logger } from '@nestjs/common';
-import { StorageService } from '../storage/storage.service.js';
+import type { LogEntryDto } from '../contract/log-entry.dto.js';
 import type { StatsStore } from './stats-store.interface.js';
-import { statsKeyOf } from './stats-key.util.js';
+import { GroupTally, StatsTally } from './stats-tally.js';
 import { MINUTE_MS } from './stats.constants.js';
 
+const noop = (): void => undefined;
+
 /**
- * Counts stored entries (SPEC §4 "counts of stored entries"): registered with
- * StorageService.onStored, so it runs once per stored group, after its write, never for a
- * rejected or failed one. Per group: one clock read, then per line one positional key read
- * (statsKeyOf) and one Map update, the group's counts summed per key first. Entries count in
- * the minute they were stored (receipt), not their client-given `timestamp`.
+ * Counts stored entries (SPEC §4 "counts of stored entries"). IngestService hands it every store
+ * call's checked entries with the promise StorageService returned for them: the entries are
+ * tallied at once (so nothing holds them across the write) and the tally reaches the store only
+ * when that promise resolves, never for a failed write. Entries count in the minute their group
+ * was stored (receipt), not by their client-given `timestamp`.
  */
 export class StatsRecorder {
-  private readonly logger = new Logger(StatsRecorder.name);
-  private readonly groupCounts = new Map<string, number>();
+  private readonly tally = new StatsTally();
+  private open: { stored: Promise<void>; group: GroupTally } | undefined;
 
   constructor(
-    storage: StorageService,
     private readonly store: StatsStore,
     private readonly now: () => number = Date.now,
-  ) {
-    storage.onStored((lines) => this.count(lines));
+  ) {}
+
+  /**
+   * Counts `entries` once `stored` resolves. Invariant: StorageService gives every call of one
+   * group the same promise, and a group's calls are consecutive, so one open tally per group is
+   * kept and committed once: one promise callback per group, not per call.
+   */
+  count(entries: readonly LogEntryDto[], stored: Promise<void>): void {
+    let open = this.open;
+    if (open === undefined || open.stored !== stored) {
+      const group = new GroupTally();
+      open = this.open = { stored, group };
+      stored.then(() => this.commit(group), noop);
+    }
+    this.tally.add(open.group, entries);
   }
 
-  /** Tallies one stored group. */
-  count(lines: readonly string[]): void {
+  private commit(group: GroupTally): void {
+    if (this.open?.group === group) this.open = undefined;
     const minute = Math.floor(this.now() / MINUTE_MS);
-    const counts = this.groupCounts;
-    let unreadable = 0;
-    for (let i = 0; i < lines.length; i++) {
-      const key = statsKeyOf(lines[i]);
-      if (key === null) unreadable++;
-      else counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    for (const [key, n] of counts) this.store.record(minute, key, n);
-    counts.clear();
-    if (unreadable > 0) this.logger.error(`stats: ${unreadable} stored lines are not entries`);
+    group.forEach((key, n) => this.store.record(minute, key, n));
   }
 }

@@ -13,8 +13,9 @@ export class InProcessTailBus implements TailBus {
     this.listener = listener;
   }
 
-  setInterested(interested: boolean): void {
+  setInterested(interested: boolean): Promise<void> {
     this.interested = interested;
+    return Promise.resolve();
   }
 
   close(): Promise<void> {

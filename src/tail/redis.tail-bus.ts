@@ -18,6 +18,8 @@ export class RedisTailBus implements TailBus {
   /** Assumed up until the first failure, so that only a recovery is reported as one. */
   private up = true;
   private failedPublishes = 0;
+  /** The SUBSCRIBE under way or done while interested: settles once Redis confirmed it. */
+  private subscribing: Promise<void> | undefined;
 
   constructor(
     private readonly publisher: Redis,
@@ -49,14 +51,20 @@ export class RedisTailBus implements TailBus {
     this.listener = listener;
   }
 
-  setInterested(interested: boolean): void {
-    if (interested === this.interested) return;
+  setInterested(interested: boolean): Promise<void> {
+    if (interested === this.interested) return this.subscribing ?? Promise.resolve();
     this.interested = interested;
-    if (this.subscriber.status !== 'ready') return;
+    this.subscribing = undefined;
+    if (this.subscriber.status !== 'ready') return Promise.resolve(); // onReady subscribes
     const change = interested
       ? this.subscriber.subscribe(this.channel)
       : this.subscriber.unsubscribe(this.channel);
-    change.catch((error: Error) => this.logger.warn(`tail (un)subscribe failed: ${error.message}`));
+    const settled = change.then(
+      () => undefined,
+      (error: Error) => this.logger.warn(`tail (un)subscribe failed: ${error.message}`),
+    );
+    if (interested) this.subscribing = settled;
+    return settled;
   }
 
   close(): Promise<void> {
@@ -70,7 +78,7 @@ export class RedisTailBus implements TailBus {
   /** ioredis re-subscribes by itself on reconnect; a first connect subscribes here. */
   private onReady(): void {
     if (this.interested) {
-      this.subscriber.subscribe(this.channel).then(
+      this.subscribing = this.subscriber.subscribe(this.channel).then(
         () => this.setUp(true),
         (error: Error) => this.logger.warn(`tail subscribe failed: ${error.message}`),
       );

@@ -1,3 +1,4 @@
+import type { EntryLabels } from './entry-labels.util.js';
 import type { TailFilter, TailFilterField } from './tail-filter.dto.js';
 
 /** What an index holds: anything with a filter. */
@@ -45,7 +46,7 @@ export class SubscriptionIndex<S extends Filtered> {
   }
 
   /** Calls `deliver` once for each subscriber whose filter `entry` matches. */
-  forEachMatch(entry: Readonly<Record<string, unknown>>, deliver: (subscriber: S) => void): void {
+  forEachMatch(entry: EntryLabels, deliver: (subscriber: S) => void): void {
     for (const s of this.unfiltered) deliver(s);
     for (let i = 0; i < INDEXED.length; i++) {
       const value = entry[INDEXED[i]];
@@ -71,7 +72,7 @@ function fieldIndex(filter: TailFilter): number {
 }
 
 /** Every field the filter names equals the entry's (SPEC §3: AND of exact matches). */
-export function matches(filter: TailFilter, entry: Readonly<Record<string, unknown>>): boolean {
+export function matches(filter: TailFilter, entry: EntryLabels): boolean {
   for (const field of INDEXED) {
     const wanted = filter[field];
     if (wanted !== undefined && entry[field] !== wanted) return false;

@@ -12,9 +12,11 @@ export interface TailBus {
 
   /**
    * Whether this instance has subscribers at all; a bus may stop receiving groups while it has
-   * none, so that an instance nobody tails pays nothing for the others' traffic.
+   * none, so that an instance nobody tails pays nothing for the others' traffic. Resolves once
+   * every group published from then on reaches this instance, or once the bus is known to be
+   * down (the tail reports that itself); never rejects.
    */
-  setInterested(interested: boolean): void;
+  setInterested(interested: boolean): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EnvDto } from '../config/env.dto.js';
 import { StorageService } from '../storage/storage.service.js';
+import { entryLabelsOf } from './entry-labels.util.js';
 import { SubscriptionIndex } from './subscription.index.js';
 import type { TailBus } from './tail-bus.interface.js';
 import type { TailFilter } from './tail-filter.dto.js';
@@ -47,10 +48,22 @@ export class TailService implements OnApplicationShutdown {
     return this.droppedTotal;
   }
 
+  /**
+   * Resolves once this instance receives every group stored from now on, by any instance: a
+   * `subscribed` sent after it promises exactly that (the first subscriber of an instance waits
+   * for Redis to confirm the SUBSCRIBE).
+   */
+  listen(): Promise<void> {
+    return this.bus.setInterested(true);
+  }
+
   /** Starts (or, with a new filter, replaces) the subscription of `outlet`. */
   subscribe(outlet: TailOutlet, filter: TailFilter): void {
     // A subscribe that takes effect after its socket closed would never be removed.
-    if (outlet.isClosing) return;
+    if (outlet.isClosing) {
+      if (this.index.size === 0) void this.bus.setInterested(false); // listen() was for it
+      return;
+    }
     let subscriber = this.subscribers.get(outlet);
     if (subscriber) {
       this.index.remove(subscriber);
@@ -61,7 +74,7 @@ export class TailService implements OnApplicationShutdown {
       outlet.onClose(() => this.unsubscribe(outlet));
     }
     this.index.add(subscriber);
-    this.bus.setInterested(true);
+    void this.bus.setInterested(true);
     if (!this.busUp) subscriber.notify(DEGRADED);
   }
 
@@ -71,24 +84,25 @@ export class TailService implements OnApplicationShutdown {
     if (!subscriber) return;
     this.subscribers.delete(outlet);
     this.index.remove(subscriber);
-    if (this.index.size === 0) this.bus.setInterested(false);
+    if (this.index.size === 0) void this.bus.setInterested(false);
   }
 
   onApplicationShutdown(): Promise<void> {
     return this.bus.close();
   }
 
-  /** Parses each line once, and builds its `log` event once, only if some filter matches. */
+  /**
+   * Reads each line's filter fields once (by position, not JSON.parse), and builds its `log`
+   * event once, only if some filter matches.
+   */
   private deliver(lines: readonly string[]): void {
     if (this.index.size === 0) return;
     const group = ++this.groups;
     for (const line of lines) {
-      let entry: Record<string, unknown>;
-      try {
-        entry = JSON.parse(line) as Record<string, unknown>;
-      } catch (error) {
+      const entry = entryLabelsOf(line);
+      if (entry === null) {
         // Only another instance's bug (or a stranger on the channel) can send this.
-        this.logger.warn(`tail: a published line is not JSON (${(error as Error).message})`);
+        this.logger.warn(`tail: a published line is not a JSON object (${line.length} chars)`);
         continue;
       }
       let frame: string | undefined;

@@ -268,6 +268,31 @@ describe('live tail across two instances sharing Redis', () => {
     }
   });
 
+  it("sends an instance's first subscribed only once Redis confirmed the SUBSCRIBE", async () => {
+    // Each round B has no subscriber before (so its bus is unsubscribed), and the entry leaves
+    // for A the moment `subscribed` arrives: it must still be pushed.
+    const sender = await producer(a);
+    for (let round = 0; round < 10; round++) {
+      const project = uniqueId('first');
+      const entry = validEntry({ project });
+      const tail = await reader(b);
+      const sent = new Promise<void>((resolve) =>
+        tail.ws.on('message', (data: Buffer) => {
+          if (!data.toString().startsWith('{"event":"subscribed"')) return;
+          sender.send(logFrame(entry));
+          resolve();
+        }),
+      );
+      tail.send({ event: 'subscribe', data: { project } });
+      await sent;
+      await until(() => idsOf(tail).length > 0);
+
+      expect(idsOf(tail)).toEqual([entry.correlationId]);
+      await tail.close();
+      await sleep(50); // B sees the close and unsubscribes from the channel
+    }
+  });
+
   it('says the tail is degraded while Redis is down, keeps ingesting, and resumes by itself', async () => {
     const project = uniqueId('outage');
     const tail = await reader(b);
