@@ -12,6 +12,11 @@ export interface PrimaryRequests {
   metrics: Record<string, never>;
   'producer.lastSeq': { stream: string };
   'producer.record': { stream: string; seq: number };
+  /**
+   * This worker has tail subscribers (or none now). Answered once every serving worker knows, so
+   * that every group stored from then on reaches this one.
+   */
+  'tail.interest': { on: boolean };
 }
 
 export interface PrimaryAnswers {
@@ -19,6 +24,7 @@ export interface PrimaryAnswers {
   metrics: string;
   'producer.lastSeq': number;
   'producer.record': null;
+  'tail.interest': null;
 }
 
 export type RequestOp = keyof PrimaryRequests;
@@ -30,12 +36,13 @@ export type WorkerMessage =
   | { ls: 1; t: 'req'; id: number; op: RequestOp; args: PrimaryRequests[RequestOp] }
   /** Stored lines for the instance's tail subscribers (sent only while some worker has any). */
   | { ls: 1; t: 'tail'; lines: string[] }
-  | { ls: 1; t: 'interest'; on: boolean }
   /** This worker's open WebSocket connections (for WS_MAX_CONNECTIONS across workers). */
   | { ls: 1; t: 'conns'; n: number }
   /** Entries taken per name since the last debit message, numbered for the balances below. */
   | { ls: 1; t: 'debit'; seq: number; debits: [string, number][] }
   | { ls: 1; t: 'stats.answer'; id: number; counts: [string, number][] }
+  /** The `interest` sent before this `interest.sync` was handled. */
+  | { ls: 1; t: 'interest.synced'; id: number }
   /** This worker's `registry.getMetricsAsJSON()`. */
   | { ls: 1; t: 'metrics.answer'; id: number; metrics: unknown[] };
 
@@ -50,7 +57,8 @@ export type PrimaryMessage =
   /** Instance balances; `seen` is the last debit seq of this worker already subtracted. */
   | { ls: 1; t: 'balance'; seen: number; balances: BucketBalance[] }
   | { ls: 1; t: 'stats.ask'; id: number; from: number; to: number }
-  | { ls: 1; t: 'metrics.ask'; id: number };
+  | { ls: 1; t: 'metrics.ask'; id: number }
+  | { ls: 1; t: 'interest.sync'; id: number };
 
 /** Whether an IPC message is one of ours. */
 export function isOurs<T>(message: unknown): message is T {

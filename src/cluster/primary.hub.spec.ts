@@ -85,7 +85,20 @@ describe(PrimaryHub.name, () => {
 
     expect(got).toEqual([[['a1', 'a2'], ['b1']], [], [['a1', 'a2'], ['b1']]]);
     expect(sent.get('tail')).toBe(2);
-    expect(sent.get('interest')).toBe(2);
+    expect(sent.get('req')).toBe(2);
+  });
+
+  it('resolves setInterested only once every worker publishes: the next group arrives', async () => {
+    const { channels } = inMemoryCluster(2);
+    const [a, b] = channels.map((c) => new ClusterTailBus(c));
+    const got: string[][] = [];
+    a.listen({ entries: (lines) => got.push([...lines]), available: () => undefined });
+
+    await a.setInterested(true);
+    b.publish(['right after']);
+    await settle();
+
+    expect(got).toEqual([['right after']]);
   });
 
   it('answers stats with the sum of every worker’s counts', async () => {

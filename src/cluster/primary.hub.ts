@@ -82,8 +82,6 @@ export class PrimaryHub {
       case 'tail':
         for (const index of this.interested) this.workers.get(index)?.send(message);
         return;
-      case 'interest':
-        return this.setInterest(from.index, message.on === true);
       case 'conns':
         this.conns.set(from.index, Number(message.n) || 0);
         return this.broadcastConns();
@@ -93,19 +91,28 @@ export class PrimaryHub {
         return this.collect(from.index, message.id, message.counts);
       case 'metrics.answer':
         return this.collect(from.index, message.id, message.metrics);
+      case 'interest.synced':
+        return this.collect(from.index, message.id, null);
     }
   }
 
   private answer(to: HubWorker, id: number, op: RequestOp, args: unknown): void {
-    this.perform(op, args).then(
+    this.perform(op, args, to.index).then(
       (value) => to.send({ ls: 1, t: 'res', id, ok: true, value }),
       (error: unknown) =>
         to.send({ ls: 1, t: 'res', id, ok: false, error: (error as Error)?.message ?? 'failed' }),
     );
   }
 
-  private async perform(op: RequestOp, args: unknown): Promise<unknown> {
+  private async perform(op: RequestOp, args: unknown, from: number): Promise<unknown> {
     switch (op) {
+      case 'tail.interest': {
+        const on = (args as PrimaryRequests['tail.interest']).on === true;
+        this.setInterest(from, on);
+        // Workers handle messages in order: one that answered this has seen `interest` before.
+        if (on) await this.gather((id) => ({ ls: 1, t: 'interest.sync', id }));
+        return null;
+      }
       case 'stats': {
         const { from, to } = args as PrimaryRequests['stats'];
         const answers = await this.gather((id) => ({ ls: 1, t: 'stats.ask', id, from, to }));

@@ -11,9 +11,11 @@ export class ClusterTailBus implements TailBus {
   private listener: TailBusListener | undefined;
   private anyInterested = false;
   private interested = false;
+  private subscribing: Promise<void> | undefined;
 
   constructor(private readonly channel: WorkerChannel) {
     channel.on('interest', (m) => (this.anyInterested = m.any));
+    channel.on('interest.sync', (m) => channel.send({ ls: 1, t: 'interest.synced', id: m.id }));
     channel.on('tail', (m) => this.listener?.entries(m.lines));
   }
 
@@ -25,10 +27,17 @@ export class ClusterTailBus implements TailBus {
     this.listener = listener;
   }
 
-  setInterested(interested: boolean): void {
-    if (interested === this.interested) return;
+  /** Resolves once every worker publishes to the primary (see PrimaryHub's `tail.interest`). */
+  setInterested(interested: boolean): Promise<void> {
+    if (interested === this.interested) return this.subscribing ?? Promise.resolve();
     this.interested = interested;
-    this.channel.send({ ls: 1, t: 'interest', on: interested });
+    const change = this.channel.request('tail.interest', { on: interested }).then(
+      () => undefined,
+      // Never rejects (TailBus): a primary that does not answer is shutting down.
+      () => undefined,
+    );
+    this.subscribing = interested ? change : undefined;
+    return change;
   }
 
   close(): Promise<void> {
