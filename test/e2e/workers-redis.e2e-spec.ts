@@ -66,7 +66,6 @@ it('tails every worker’s entries once on every worker, through Redis pub/sub',
   const project = `w-redis-${Date.now()}`;
   await Promise.all(subscribers.map((s) => subscribe(s, { project })));
   const producers = await openSpread(service, 4);
-  await sleep(200); // the subscription reaches Redis (SUBSCRIBE) before the first publish
   const sent = producers.map((_, p) =>
     Array.from({ length: 20 }, (_, i) => validEntry({ project, correlationId: `rt-${p}-${i}` })),
   );
