@@ -3,8 +3,14 @@
 // one run on this machine (fresh server per run, alternating, medians) and prints ratios to the
 // bare-`ws` reference, since absolute figures on a shared machine mean little.
 //
-//   npm run bench [-- --scenarios a50,b50,idle5000 --runs 3 --servers project,node,go --no-sessions
-//                    --no-storage --no-http --no-query --no-metrics --no-tail --no-sdk --no-startup]
+//   npm run bench [-- --scenarios a50,b50,idle5000 --runs 3 --servers project,project-auto,node,go
+//                    --no-sessions --no-storage --no-http --no-query --no-metrics --no-tail --no-sdk
+//                    --no-startup]
+//
+// `project-auto` is the service with WORKERS=auto (a node:cluster primary and one worker per
+// core), `project-w2` with WORKERS=2. The matrix's loadgen sums the CPU and RSS of the server's
+// whole process tree (/proc), so a cluster is measured with its workers. Per core is entries/s
+// divided by the server's CPU (100 % = one core busy for the whole run).
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,7 +30,10 @@ if (!fs.existsSync(path.join(BENCH, 'node_modules/ws'))) {
   execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: BENCH, stdio: 'inherit' });
 }
 const goBuilt = fs.existsSync(path.join(BENCH, 'baseline-go/bin/baseline-go'));
-const servers = option('servers', goBuilt ? 'project,node,go' : 'project,node');
+const servers = option(
+  'servers',
+  goBuilt ? 'project,project-auto,node,go' : 'project,project-auto,node',
+);
 const scenarios = option('scenarios', 'a50,b50,idle5000');
 const runs = option('runs', '3');
 
@@ -36,6 +45,10 @@ const run = spawnSync(
     path.join(BENCH, 'matrix.mjs'),
     '--server',
     `project=node ${path.join(ROOT, 'dist/main.js')}`,
+    '--server',
+    `project-w2=env WORKERS=2 node ${path.join(ROOT, 'dist/main.js')}`,
+    '--server',
+    `project-auto=env WORKERS=auto node ${path.join(ROOT, 'dist/main.js')}`,
     '--servers',
     servers,
     '--scenarios',
@@ -60,19 +73,28 @@ const file = fs
   .pop();
 const { rows } = JSON.parse(fs.readFileSync(path.join(OUT, file), 'utf8'));
 const ratio = (a, b) => (a == null || b == null || b === 0 ? '-' : (a / b).toFixed(2));
-console.log('\n| scenario | project / node | project / go | stored = acked |');
-console.log('|---|---|---|---|');
+/** Entries per second per busy core: entries/s ÷ (server CPU % / 100). */
+const perCore = (r) =>
+  r?.entriesPerS && r.serverCpuPct ? r.entriesPerS / (r.serverCpuPct / 100) : null;
+console.log(
+  '\n| server | scenario | entries/s | srv CPU % | per core | / node | / go | per core / node | per core / go | stored = acked |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const scenario of scenarios.split(',')) {
   const of = (s) => rows.find((r) => r.server === s && r.scenario === scenario);
-  const p = of('project');
-  if (!p) continue;
-  const load = p.entriesPerS !== undefined;
-  const metric = (r) => (r ? (load ? r.entriesPerS : r.kbPerConn) : null);
-  const label = load ? 'entries/s' : 'KB/conn (lower is better)';
-  console.log(
-    `| ${p.label} (${label}) | ${ratio(metric(p), metric(of('node')))} | ${ratio(metric(p), metric(of('go')))} | ${load ? (p.storedOk ? 'yes' : 'NO') : '-'} |`,
-  );
+  for (const server of servers.split(',').filter((s) => s.startsWith('project'))) {
+    const p = of(server);
+    if (!p) continue;
+    const load = p.entriesPerS !== undefined;
+    const metric = (r) => (r ? (load ? r.entriesPerS : r.kbPerConn) : null);
+    const raw = load ? p.entriesPerS : `${p.kbPerConn} KB/conn`;
+    const core = perCore(p);
+    console.log(
+      `| ${server} | ${p.label} | ${raw} | ${load ? p.serverCpuPct : '-'} | ${core ? Math.round(core) : '-'} | ${ratio(metric(p), metric(of('node')))} | ${ratio(metric(p), metric(of('go')))} | ${ratio(core, perCore(of('node')))} | ${ratio(core, perCore(of('go')))} | ${load ? (p.storedOk ? 'yes' : 'NO') : '-'} |`,
+    );
+  }
 }
+console.log(`load average at the end: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
 
 // Start to ready and idle RSS beside the references' (issue 13; skip with --no-startup).
 if (!process.argv.includes('--no-startup')) {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClusterWorkerModule } from './cluster/cluster-worker.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import { GatewayModule } from './gateway/gateway.module.js';
@@ -17,6 +18,7 @@ import { StatsModule } from './stats/stats.module.js';
 @Module({
   imports: [
     AppConfigModule,
+    ClusterWorkerModule,
     LifecycleModule,
     LoggingModule,
     RedisModule,

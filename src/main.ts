@@ -1,18 +1,35 @@
 // First: holds the young generation small while the other modules load (see the file).
 import { releaseBootHeap } from './lifecycle/young-generation.util.js';
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module.js';
+import type { Logger } from 'nestjs-pino';
+import { startPrimaryIfClustered } from './cluster/cluster-role.js';
 import { InvalidConfigError } from './config/app.config.js';
-import { EnvDto } from './config/env.dto.js';
-import { IngestWsAdapter } from './gateway/ingest-ws.adapter.js';
-import { answerClientError } from './http/client-error.handler.js';
-import { LifecycleState } from './lifecycle/lifecycle.state.js';
-import { setupOpenApi } from './openapi/openapi.setup.js';
+import type { EnvDto } from './config/env.dto.js';
+import type { LifecycleState } from './lifecycle/lifecycle.state.js';
 
 async function bootstrap(): Promise<void> {
+  if (await startPrimaryIfClustered()) return;
+  // Loaded only where the application runs: a cluster primary (WORKERS > 1) never carries Nest.
+  const [
+    { NestFactory },
+    { Logger },
+    { AppModule },
+    { EnvDto },
+    { IngestWsAdapter },
+    { answerClientError },
+    lifecycle,
+    openApi,
+  ] = await Promise.all([
+    import('@nestjs/core'),
+    import('nestjs-pino'),
+    import('./app.module.js'),
+    import('./config/env.dto.js'),
+    import('./gateway/ingest-ws.adapter.js'),
+    import('./http/client-error.handler.js'),
+    import('./lifecycle/lifecycle.state.js'),
+    import('./openapi/openapi.setup.js'),
+  ]);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
     abortOnError: false,
@@ -25,9 +42,9 @@ async function bootstrap(): Promise<void> {
   app.disable('x-powered-by');
   app.getHttpServer().on('clientError', answerClientError);
   app.useWebSocketAdapter(new IngestWsAdapter(app));
-  setupOpenApi(app);
+  openApi.setupOpenApi(app);
   const env = app.get(EnvDto);
-  handleSignals(app, env, logger);
+  handleSignals(app, env, logger, app.get(lifecycle.LifecycleState));
   await app.listen(env.PORT, env.HOST);
   releaseBootHeap();
   logger.log(
@@ -40,10 +57,19 @@ async function bootstrap(): Promise<void> {
  * connection answers what it received and is closed with 1012 (ConnectionRegistry); storage is
  * flushed and closed; exit 0. Nest's own shutdown hooks would re-raise the signal and exit 143.
  */
-function handleSignals(app: NestExpressApplication, env: EnvDto, logger: Logger): void {
+function handleSignals(
+  app: NestExpressApplication,
+  env: EnvDto,
+  logger: Logger,
+  lifecycle: LifecycleState,
+): void {
+  let draining = false;
+  // Idempotent: a cluster worker gets its primary's SIGTERM and, from a terminal, SIGINT too.
   const shutdown = (signal: string) => {
+    if (draining) return;
+    draining = true;
     logger.log(`${signal}: draining`);
-    app.get(LifecycleState).beginDrain();
+    lifecycle.beginDrain();
     setTimeout(() => {
       logger.error(`shutdown took longer than SHUTDOWN_TIMEOUT_MS=${env.SHUTDOWN_TIMEOUT_MS}`);
       process.exit(1);
@@ -56,8 +82,8 @@ function handleSignals(app: NestExpressApplication, env: EnvDto, logger: Logger)
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 bootstrap().catch((error: unknown) => {

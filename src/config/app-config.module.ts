@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { withWorkerSpool } from '../cluster/worker-spool.util.js';
 import { validateEnv } from './app.config.js';
 import { ENV_NAMES, EnvDto } from './env.dto.js';
 
@@ -15,7 +16,11 @@ import { ENV_NAMES, EnvDto } from './env.dto.js';
       provide: EnvDto,
       inject: [ConfigService],
       useFactory: (config: ConfigService) =>
-        validateEnv(Object.fromEntries(ENV_NAMES.map((name) => [name, config.get<string>(name)]))),
+        withWorkerSpool(
+          validateEnv(
+            Object.fromEntries(ENV_NAMES.map((name) => [name, config.get<string>(name)])),
+          ),
+        ),
     },
   ],
   exports: [EnvDto],

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { InvalidConfigError, validateEnv } from './app.config.js';
 
 describe(validateEnv.name, () => {
@@ -70,5 +71,22 @@ describe('validateEnv strictness', () => {
 
   it('redacts key lists when they are malformed', () => {
     expect(() => validateEnv({ API_KEYS: 'nocolon-secret' })).toThrow(/API_KEYS=<redacted>/);
+  });
+});
+
+describe('validateEnv WORKERS', () => {
+  it('is 1 by default: one process, as before', () => {
+    expect(validateEnv({}).WORKERS).toBe(1);
+  });
+
+  it('takes a positive integer, and auto as every available core', () => {
+    expect(validateEnv({ WORKERS: '3' }).WORKERS).toBe(3);
+    expect(validateEnv({ WORKERS: ' Auto ' }).WORKERS).toBe(availableParallelism());
+  });
+
+  it.each(['0', '-2', '1.5', 'many', '0x2'])('refuses WORKERS=%s, naming it', (value) => {
+    expect(() => validateEnv({ WORKERS: value })).toThrow(
+      new RegExp(`WORKERS="${value}": .*positive integer or auto`),
+    );
   });
 });

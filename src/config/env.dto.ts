@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Transform } from 'class-transformer';
 import {
   ArrayUnique,
@@ -31,6 +32,12 @@ const ORIGIN = /^https?:\/\/[^/?#\s:]+(:\d{1,5})?$/i;
 const integer = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (/^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN) : value;
 
+/** WORKERS: `auto` is every core this process may use; anything else must be a decimal integer. */
+const workers = (arg: { value: unknown }) =>
+  typeof arg.value === 'string' && arg.value.trim().toLowerCase() === 'auto'
+    ? availableParallelism()
+    : integer(arg);
+
 const trimmed = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() : value;
 const list = ({ value }: { value: unknown }) =>
@@ -51,6 +58,16 @@ export class EnvDto {
   @Min(0)
   @Max(65535)
   PORT = 3000;
+
+  /**
+   * Processes serving the port (src/cluster): 1 is one process, as without the variable; more
+   * makes a supervising primary fork that many workers; `auto` is os.availableParallelism().
+   */
+  @Transform(workers)
+  @IsInt({ message: 'WORKERS must be a positive integer or auto' })
+  @Min(1, { message: 'WORKERS must be a positive integer or auto' })
+  @Max(1024)
+  WORKERS = 1;
 
   /** Interface to listen on; the bench harness sets 127.0.0.1. */
   @IsString()

@@ -1,10 +1,14 @@
 import {
+  Inject,
   Injectable,
+  Optional,
   Logger,
   type BeforeApplicationShutdown,
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WORKER_CHANNEL } from '../cluster/cluster.constants.js';
+import type { WorkerChannel } from '../cluster/worker.channel.js';
 import { EnvDto } from '../config/env.dto.js';
 import type { WsConnection } from './ws-connection.js';
 
@@ -38,18 +42,39 @@ export class ConnectionRegistry implements BeforeApplicationShutdown, OnModuleDe
   private readonly logger = new Logger(ConnectionRegistry.name);
   private readonly connections = new Set<WsConnection>();
   private readonly keepalive: NodeJS.Timeout;
+  /** Connections open on this instance's other workers (WORKERS > 1), as the primary last said. */
+  private elsewhere = 0;
 
-  constructor(private readonly env: EnvDto) {
+  constructor(
+    private readonly env: EnvDto,
+    @Optional() @Inject(WORKER_CHANNEL) private readonly channel?: WorkerChannel | null,
+  ) {
     this.keepalive = setInterval(() => this.ping(), env.WS_PING_INTERVAL_MS).unref();
+    channel?.on('conns', (m) => (this.elsewhere = m.others));
   }
 
   get size(): number {
     return this.connections.size;
   }
 
+  /** This instance's connections, for WS_MAX_CONNECTIONS: every worker's under WORKERS > 1. */
+  get instanceSize(): number {
+    return this.connections.size + this.elsewhere;
+  }
+
   add(connection: WsConnection): void {
     this.connections.add(connection);
-    connection.ws.on('close', () => this.connections.delete(connection)); // ws emits it once
+    this.report();
+    connection.ws.on('close', () => {
+      // ws emits it once
+      this.connections.delete(connection);
+      this.report();
+    });
+  }
+
+  /** One message per connect and close (never per frame), so other workers count this one's. */
+  private report(): void {
+    this.channel?.send({ ls: 1, t: 'conns', n: this.connections.size });
   }
 
   /** Keepalive (SPEC §3): a peer that missed two pongs in a row is dropped. */

@@ -128,7 +128,8 @@ export class WsUpgradeHandler {
 
   private canAccept(): boolean {
     return (
-      !this.lifecycle.draining && this.registry.size + this.handshakes < this.env.WS_MAX_CONNECTIONS
+      !this.lifecycle.draining &&
+      this.registry.instanceSize + this.handshakes < this.env.WS_MAX_CONNECTIONS
     );
   }
 

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, type Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, type Aggregator, type Registry } from 'prom-client';
+import { WORKER_CHANNEL } from '../cluster/cluster.constants.js';
+import type { WorkerChannel } from '../cluster/worker.channel.js';
 import { ConnectionRegistry } from '../gateway/connection.registry.js';
 import { HttpTraffic } from '../http/http-traffic.js';
 import type { LogSink } from '../storage/sinks/log-sink.interface.js';
@@ -60,6 +62,7 @@ export class MetricsService {
     @Optional() @Inject(SINK_METRICS_SOURCE) sinks?: SinkMetricsSource,
     @Optional() @Inject(TAIL_METRICS_SOURCE) private readonly tail?: TailMetricsSource,
     @Optional() @Inject(RATE_LIMIT_METRICS_SOURCE) private readonly limits?: RateLimitMetricsSource,
+    @Optional() @Inject(WORKER_CHANNEL) private readonly channel?: WorkerChannel | null,
   ) {
     this.sinks = sinks ?? { sinkFigures: () => [defaultFigures(sink.kind, storage.entriesStored)] };
     collectDefaultMetrics({ register: registry });
@@ -69,15 +72,21 @@ export class MetricsService {
     this.registerIngest();
     this.registerSinks();
     this.registerTailAndLimits();
+    // WORKERS > 1: the primary gathers every worker's registry and sums them (AggregatorRegistry).
+    channel?.on('metrics.ask', (m) => {
+      void registry.getMetricsAsJSON().then((metrics) => {
+        channel.send({ ls: 1, t: 'metrics.answer', id: m.id, metrics });
+      });
+    });
   }
 
   get contentType(): string {
     return this.registry.contentType;
   }
 
-  /** The Prometheus text exposition of every metric. */
+  /** The Prometheus text exposition of every metric, summed over the workers under WORKERS > 1. */
   scrape(): Promise<string> {
-    return this.registry.metrics();
+    return this.channel ? this.channel.request('metrics', {}) : this.registry.metrics();
   }
 
   private registerIngest(): void {
@@ -131,6 +140,8 @@ export class MetricsService {
       'Circuit breaker per sink: 0 closed, 1 half-open, 2 open',
       ['sink'],
       perSink((f) => f.circuitState),
+      // Across workers the most open breaker is the instance's state, not a sum of states.
+      'max',
     );
   }
 
@@ -167,11 +178,18 @@ export class MetricsService {
     });
   }
 
-  private gauge(name: string, help: string, labelNames: string[], read: Read): void {
+  private gauge(
+    name: string,
+    help: string,
+    labelNames: string[],
+    read: Read,
+    aggregator: Aggregator = 'sum',
+  ): void {
     new Gauge({
       name,
       help,
       labelNames,
+      aggregator,
       registers: [this.registry],
       collect() {
         this.reset();

@@ -7,6 +7,11 @@ interface Bucket {
   at: number;
 }
 
+/** Told of every take, to keep the buckets in step with other workers' (cluster-rate-limit.sync.ts). */
+export interface TakeListener {
+  taken(name: string, n: number): void;
+}
+
 /** Buckets kept before full (idle) ones are forgotten: bounds memory whatever the session users. */
 const MAX_BUCKETS = 10_000;
 
@@ -23,6 +28,7 @@ export class RateLimiter {
   private readonly burst: number;
   private readonly buckets = new Map<string, Bucket>();
   private refused = 0;
+  private listener: TakeListener | undefined;
 
   constructor(env: EnvDto) {
     this.enabled = env.RATE_LIMIT_ENTRIES_PER_S > 0;
@@ -35,6 +41,18 @@ export class RateLimiter {
     return this.refused;
   }
 
+  /** Under WORKERS > 1: reports every take, so that the primary can keep the instance's bucket. */
+  onTake(listener: TakeListener): void {
+    this.listener = listener;
+  }
+
+  /** Sets `name`'s bucket to `tokens` as of `at` (ms): the instance's balance less local takes. */
+  adopt(name: string, tokens: number, at: number): void {
+    const bucket = this.bucketOf(name, at);
+    bucket.tokens = Math.min(this.burst, tokens);
+    bucket.at = at;
+  }
+
   /** Takes `n` tokens of `name`: 0 when taken, else the ms until they could be. */
   take(name: string, n: number, now = Date.now()): number {
     if (!this.enabled || n === 0) return 0;
@@ -42,6 +60,7 @@ export class RateLimiter {
     const needed = Math.min(n, this.burst);
     if (bucket.tokens >= needed) {
       bucket.tokens -= n;
+      this.listener?.taken(name, n);
       return 0;
     }
     this.refused += n;
@@ -54,6 +73,7 @@ export class RateLimiter {
     const bucket = this.bucketOf(name, now);
     const taken = Math.max(0, Math.min(n, Math.floor(bucket.tokens)));
     bucket.tokens -= taken;
+    if (taken > 0) this.listener?.taken(name, taken);
     this.refused += n - taken;
     return taken;
   }

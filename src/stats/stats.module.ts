@@ -1,9 +1,12 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { WORKER_CHANNEL } from '../cluster/cluster.constants.js';
+import type { WorkerChannel } from '../cluster/worker.channel.js';
 import { EnvDto } from '../config/env.dto.js';
 import { createRedisClient } from '../redis/create-redis-client.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { StorageService } from '../storage/storage.service.js';
+import { ClusterStatsStore } from './cluster.stats-store.js';
 import { InProcessStatsStore } from './in-process.stats-store.js';
 import { RedisStatsStore } from './redis.stats-store.js';
 import type { StatsStore } from './stats-store.interface.js';
@@ -21,9 +24,10 @@ import { StatsRecorder } from './stats.recorder.js';
   providers: [
     {
       provide: STATS_STORE,
-      inject: [EnvDto],
-      useFactory: (env: EnvDto): StatsStore => {
-        if (!env.REDIS_URL) return new InProcessStatsStore();
+      inject: [EnvDto, { token: WORKER_CHANNEL, optional: true }],
+      useFactory: (env: EnvDto, channel?: WorkerChannel | null): StatsStore => {
+        if (!env.REDIS_URL)
+          return channel ? new ClusterStatsStore(channel) : new InProcessStatsStore();
         const redis = createRedisClient(env.REDIS_URL, 'stats');
         redis.connect().catch(() => undefined); // logged by the client; it reconnects by itself
         return new RedisStatsStore(redis, env.REDIS_STREAM_KEY);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { EnvDto } from '../config/env.dto.js';
 import { SINK_METRICS_SOURCE } from '../metrics/metrics.constants.js';
 import { FileProducerStateStore } from '../producer/file-producer-state.store.js';
+import { IpcProducerStateStore } from '../producer/ipc-producer-state.store.js';
 import { ProducerStateModule } from '../producer/producer-state.module.js';
 import { PRODUCER_STATE_STORE, type ProducerStateStore } from '../producer/producer-state.store.js';
 import { StoreDurationRecorder } from '../metrics/store-duration.recorder.js';
@@ -27,7 +28,9 @@ import { StorageService } from './storage.service.js';
         createConfiguredLogSink(
           env,
           metrics,
-          producers instanceof FileProducerStateStore ? producers : undefined,
+          producers instanceof FileProducerStateStore || producers instanceof IpcProducerStateStore
+            ? producers
+            : undefined,
         ),
       inject: [EnvDto, StorageMetrics, PRODUCER_STATE_STORE],
     },

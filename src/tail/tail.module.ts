@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { WORKER_CHANNEL } from '../cluster/cluster.constants.js';
+import type { WorkerChannel } from '../cluster/worker.channel.js';
 import { EnvDto } from '../config/env.dto.js';
 import { TAIL_METRICS_SOURCE } from '../metrics/metrics.constants.js';
 import type { TailMetricsSource } from '../metrics/metrics-sources.interface.js';
 import { createRedisClient } from '../redis/create-redis-client.js';
 import { REDIS_CLIENT } from '../redis/redis.constants.js';
 import { StorageModule } from '../storage/storage.module.js';
+import { ClusterTailBus } from './cluster.tail-bus.js';
 import { InProcessTailBus } from './in-process.tail-bus.js';
 import { RedisTailBus } from './redis.tail-bus.js';
 import type { TailBus } from './tail-bus.interface.js';
@@ -18,17 +21,22 @@ export function tailChannel(env: EnvDto): string {
   return `${env.REDIS_STREAM_KEY}:tail`;
 }
 
-/** Live tail (SPEC §3): across instances through Redis pub/sub when REDIS_URL is set, else in-process. */
+/**
+ * Live tail (SPEC §3): across instances through Redis pub/sub when REDIS_URL is set, else
+ * in-process (across the workers of one instance through the primary).
+ */
 @Module({
   imports: [StorageModule],
   providers: [
     {
       provide: TAIL_BUS,
-      inject: [EnvDto, REDIS_CLIENT],
-      useFactory: (env: EnvDto, redis: Redis | null): TailBus =>
+      inject: [EnvDto, REDIS_CLIENT, { token: WORKER_CHANNEL, optional: true }],
+      useFactory: (env: EnvDto, redis: Redis | null, channel?: WorkerChannel | null): TailBus =>
         redis && env.REDIS_URL
           ? new RedisTailBus(redis, createRedisClient(env.REDIS_URL, 'tail'), tailChannel(env))
-          : new InProcessTailBus(),
+          : channel
+            ? new ClusterTailBus(channel)
+            : new InProcessTailBus(),
     },
     TailService,
     TailFilterPipe,

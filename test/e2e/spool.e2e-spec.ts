@@ -71,7 +71,7 @@ describe('a spool left by a killed service', () => {
 
       // Act: kill -9, backend back, a new process on the same spool
       await first.kill9();
-      const segmentsLeft = readdirSync(join(spoolDir, kind));
+      const segmentsLeft = spoolSegments(spoolDir, kind);
       await backend.restart();
       await startService({ env });
       const read =
@@ -184,3 +184,14 @@ describe('a full spool disk while the backend is down', () => {
     expect(existsSync(disk.dir)).toBe(true);
   });
 });
+
+/**
+ * The segment files of `kind`'s spool: under SPOOL_DIR, and under SPOOL_DIR/worker-i for the
+ * other workers when the spec runs against a cluster (E2E_WORKERS, README "Workers").
+ */
+function spoolSegments(spoolDir: string, kind: string): string[] {
+  const workers = readdirSync(spoolDir).filter((name) => /^worker-\d+$/.test(name));
+  return [kind, ...workers.map((w) => join(w, kind))].flatMap((dir) =>
+    existsSync(join(spoolDir, dir)) ? readdirSync(join(spoolDir, dir)) : [],
+  );
+}

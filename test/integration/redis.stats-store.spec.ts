@@ -4,13 +4,37 @@ import { DomainError } from '../../src/common/domain.error.js';
 import { createRedisClient } from '../../src/redis/create-redis-client.js';
 import { RedisStatsStore, statsHashKey } from '../../src/stats/redis.stats-store.js';
 import { SEP } from '../../src/stats/stats-key.util.js';
-import { summarize, summarizeProject } from '../../src/stats/stats-summary.util.js';
+import type { StatsQuery } from '../../src/stats/stats-query.util.js';
+import { tallyProject, tallyStats } from '../../src/stats/stats-summary.util.js';
 import { RETENTION_S } from '../../src/stats/stats.constants.js';
 import { startRedis, stopAllRedis, type RedisServer } from '../support/redis-server.js';
 
 /** RedisStatsStore (GET /stats with REDIS_URL) against a real, throwaway redis-server. */
 
 jest.setTimeout(30_000);
+
+type Counts = Map<string, number>;
+
+/** Every count the store visits in [from, to), summed per tally key. */
+async function readAll(store: RedisStatsStore, from: number, to: number): Promise<Counts> {
+  const sums: Counts = new Map();
+  await store.read(from, to, (_, key, n) => sums.set(key, (sums.get(key) ?? 0) + n));
+  return sums;
+}
+
+const WHOLE = { fromMinute: 0, toMinute: 0, series: false } as unknown as StatsQuery;
+
+function summarize(counts: Counts) {
+  const tally = tallyStats(WHOLE);
+  for (const [key, n] of counts) tally.visit(0, key, n);
+  return tally.result();
+}
+
+function summarizeProject(counts: Counts, project: string) {
+  const tally = tallyProject(WHOLE, project);
+  for (const [key, n] of counts) tally.visit(0, key, n);
+  return tally.result();
+}
 
 /** No timer flushes during a test: each test flushes when it means to. */
 const NEVER_MS = 3_600_000;
@@ -59,7 +83,7 @@ describe(RedisStatsStore.name, () => {
     // Act
     await store.flush();
     const fresh = await storeOn(prefix); // nothing pending: answers from Redis alone
-    const counts = await fresh.read(MINUTE, MINUTE + 2);
+    const counts = await readAll(fresh, MINUTE, MINUTE + 2);
 
     // Assert
     expect(await admin.hgetall(statsHashKey(prefix, MINUTE))).toEqual({
@@ -90,9 +114,9 @@ describe(RedisStatsStore.name, () => {
     const reader = await storeOn(prefix);
 
     // Act
-    const middle = summarize(await reader.read(MINUTE + 1, MINUTE + 4));
-    const none = summarize(await reader.read(MINUTE + 5, MINUTE + 9));
-    const empty = summarize(await reader.read(MINUTE + 2, MINUTE + 2));
+    const middle = summarize(await readAll(reader, MINUTE + 1, MINUTE + 4));
+    const none = summarize(await readAll(reader, MINUTE + 5, MINUTE + 9));
+    const empty = summarize(await readAll(reader, MINUTE + 2, MINUTE + 2));
 
     // Assert
     expect(middle.byProject).toEqual({ p1: 2, p2: 3, p3: 4 });
@@ -133,10 +157,10 @@ describe(RedisStatsStore.name, () => {
     a.record(MINUTE, shared, 10); // not flushed yet: a counts it, b cannot know it
 
     // Act
-    const seenByA = summarize(await a.read(MINUTE, MINUTE + 1));
-    const seenByB = summarize(await b.read(MINUTE, MINUTE + 1));
+    const seenByA = summarize(await readAll(a, MINUTE, MINUTE + 1));
+    const seenByB = summarize(await readAll(b, MINUTE, MINUTE + 1));
     await a.flush();
-    const afterFlush = summarize(await b.read(MINUTE, MINUTE + 1));
+    const afterFlush = summarize(await readAll(b, MINUTE, MINUTE + 1));
 
     // Assert
     expect(seenByA.byProject).toEqual({ absences: 20, payroll: 1 });
@@ -156,14 +180,14 @@ describe(RedisStatsStore.name, () => {
     store.record(MINUTE, key('error', 'absences', 'backend', 'AddCompanies'), 3);
 
     // Act
-    const failedRead = await store.read(MINUTE, MINUTE + 1).catch((e: unknown) => e);
+    const failedRead = await readAll(store, MINUTE, MINUTE + 1).catch((e: unknown) => e);
     await store.flush(); // fails: the counts are merged back, not lost and not doubled
     await store.flush();
     await redis.restart();
     await waitUntilReady(store);
     await store.flush();
     const reader = await storeOn(prefix);
-    const after = summarize(await reader.read(MINUTE, MINUTE + 1));
+    const after = summarize(await readAll(reader, MINUTE, MINUTE + 1));
 
     // Assert
     expect(failedRead).toBeInstanceOf(DomainError);
@@ -176,7 +200,7 @@ describe(RedisStatsStore.name, () => {
 /** Until the store's own client has reconnected (it retries by itself) and a read succeeds. */
 async function waitUntilReady(store: RedisStatsStore): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const ok = await store.read(MINUTE + 100, MINUTE + 101).then(
+    const ok = await readAll(store, MINUTE + 100, MINUTE + 101).then(
       () => true,
       () => false,
     );

@@ -148,6 +148,8 @@ export async function spawnService(options: ServiceOptions = {}): Promise<Servic
     API_KEYS: `${SERVICE_KEY.name}:${SERVICE_KEY.key}`,
     READ_API_KEYS: `${READER_KEY.name}:${READER_KEY.key}`,
     LOG_LEVEL: 'warn',
+    // The cross-process specs run once more with E2E_WORKERS=2 (scripts/test.sh): a cluster.
+    WORKERS: process.env.E2E_WORKERS,
     ...options.env,
   });
   // cwd is the temp dir so that no .env of the working tree leaks into the service's config.
@@ -163,7 +165,8 @@ export async function spawnService(options: ServiceOptions = {}): Promise<Servic
 
 /** Spawns the service and resolves once `GET /health/live` answers 200. */
 export async function startService(options: ServiceOptions = {}): Promise<ServiceProcess> {
-  const timeoutMs = options.liveTimeoutMs ?? 15_000;
+  // A cluster (E2E_WORKERS) boots its workers side by side on a busy CI machine.
+  const timeoutMs = options.liveTimeoutMs ?? (process.env.E2E_WORKERS ? 30_000 : 15_000);
   for (let attempt = 1; ; attempt++) {
     const service = await spawnService(options);
     try {
