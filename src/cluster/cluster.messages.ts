@@ -1,5 +1,4 @@
 import type { StreamState } from '../producer/producer-state.store.js';
-import type { StreamMark } from '../storage/sinks/entry-group.js';
 
 /**
  * The IPC messages between the primary and its workers (node:cluster, JSON serialization). Every
@@ -15,16 +14,6 @@ export interface PrimaryRequests {
   metrics: Record<string, never>;
   'producer.open': { stream: string };
   'producer.record': { stream: string; seq: number };
-  /** The file sink's notes of producer batches (ProducerLedger), kept by the primary's store. */
-  'producer.intend': {
-    marks: StreamMark[];
-    day: string;
-    offset: number;
-    length: number;
-    crc: number;
-  };
-  'producer.stored': { marks: StreamMark[] };
-  'producer.abandoned': { marks: StreamMark[] };
   /**
    * This worker has tail subscribers (or none now). Answered once every serving worker knows, so
    * that every group stored from then on reaches this one.
@@ -38,9 +27,6 @@ export interface PrimaryAnswers {
   metrics: string;
   'producer.open': StreamState;
   'producer.record': null;
-  'producer.intend': null;
-  'producer.stored': null;
-  'producer.abandoned': null;
   'tail.interest': null;
 }
 

@@ -1,13 +1,10 @@
 import fc from 'fast-check';
 import { setImmediate as turn } from 'node:timers/promises';
 import { EnvDto } from '../config/env.dto.js';
-import { IpcProducerStateStore } from '../producer/ipc-producer-state.store.js';
 import type { ProducerStateStore } from '../producer/producer-state.store.js';
 import { ClusterRateLimitSync } from '../rate-limit/cluster-rate-limit.sync.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { ClusterStatsStore } from '../stats/cluster.stats-store.js';
-import type { StreamMark } from '../storage/sinks/entry-group.js';
-import type { ProducerLedger } from '../storage/sinks/producer-ledger.interface.js';
 import { ClusterTailBus } from '../tail/cluster.tail-bus.js';
 import type { PrimaryMessage, WorkerMessage } from './cluster.messages.js';
 import { InstanceBuckets } from './instance-buckets.js';
@@ -15,21 +12,10 @@ import { PrimaryHub, type HubWorker } from './primary.hub.js';
 import { WorkerChannel } from './worker.channel.js';
 
 /** Producer state in a Map: what the primary's file store does, minus the file. */
-class MapProducerStore implements ProducerStateStore, ProducerLedger {
+class MapProducerStore implements ProducerStateStore {
   readonly seqs = new Map<string, number>();
-  readonly notes: string[] = [];
   open(stream: string) {
     return Promise.resolve({ lastSeq: this.seqs.get(stream) ?? 0, epoch: 'e' });
-  }
-  intend(marks: readonly StreamMark[], day: string) {
-    this.notes.push(`intend ${day} ${marks.map((m) => m.seq).join(',')}`);
-    return Promise.resolve();
-  }
-  stored(marks: readonly StreamMark[]) {
-    this.notes.push(`stored ${marks.map((m) => m.seq).join(',')}`);
-  }
-  abandoned(marks: readonly StreamMark[]) {
-    this.notes.push(`abandoned ${marks.map((m) => m.seq).join(',')}`);
   }
   record(stream: string, seq: number) {
     this.seqs.set(stream, Math.max(seq, this.seqs.get(stream) ?? 0));
@@ -152,19 +138,6 @@ describe(PrimaryHub.name, () => {
       lastSeq: 7,
       epoch: 'e',
     });
-  });
-
-  it("hands every worker's file-sink notes to the one producer state", async () => {
-    const { channels, producers } = inMemoryCluster(2);
-    const ledger = new IpcProducerStateStore(channels[1]);
-    const marks = [{ key: 'k', epoch: 'e', seq: 3, from: 0, count: 2 }];
-
-    await ledger.intend(marks, '2026-12-01', 0, 10, 1);
-    ledger.stored(marks);
-    ledger.abandoned([{ ...marks[0], seq: 4 }]);
-    await settle();
-
-    expect(producers.notes).toEqual(['intend 2026-12-01 3', 'stored 3', 'abandoned 4']);
   });
 
   it('tells each worker the connections open on the others', async () => {

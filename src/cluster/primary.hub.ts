@@ -1,5 +1,4 @@
 import type { ProducerStateStore } from '../producer/producer-state.store.js';
-import type { ProducerLedger } from '../storage/sinks/producer-ledger.interface.js';
 import type {
   PrimaryMessage,
   PrimaryRequests,
@@ -15,11 +14,8 @@ export interface HubWorker {
 }
 
 export interface HubServices {
-  /**
-   * The LOG_DIR producer state, owned by the primary alone (SPEC §8 without Redis), with the
-   * file sinks' notes of producer batches (ProducerLedger).
-   */
-  producers: ProducerStateStore & ProducerLedger;
+  /** The LOG_DIR producer state, owned by the primary alone (SPEC §8 without Redis). */
+  producers: ProducerStateStore;
   /** The instance's rate-limit buckets; undefined when the rate limit is off. */
   buckets?: InstanceBuckets;
   /** The /metrics text of the workers' registries (getMetricsAsJSON each), summed. */
@@ -131,17 +127,6 @@ export class PrimaryHub {
         await this.services.producers.record(stream, seq);
         return null;
       }
-      case 'producer.intend': {
-        const a = args as PrimaryRequests['producer.intend'];
-        await this.services.producers.intend(a.marks, a.day, a.offset, a.length, a.crc);
-        return null;
-      }
-      case 'producer.stored':
-        this.services.producers.stored((args as PrimaryRequests['producer.stored']).marks);
-        return null;
-      case 'producer.abandoned':
-        this.services.producers.abandoned((args as PrimaryRequests['producer.abandoned']).marks);
-        return null;
       default:
         throw new Error(`unknown request ${String(op)}`);
     }

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { EnvDto } from '../config/env.dto.js';
 import { SINK_METRICS_SOURCE } from '../metrics/metrics.constants.js';
 import { FileProducerStateStore } from '../producer/file-producer-state.store.js';
-import { IpcProducerStateStore } from '../producer/ipc-producer-state.store.js';
 import { ProducerStateModule } from '../producer/producer-state.module.js';
 import { PRODUCER_STATE_STORE, type ProducerStateStore } from '../producer/producer-state.store.js';
 import { StoreDurationRecorder } from '../metrics/store-duration.recorder.js';
@@ -23,14 +22,14 @@ import { StorageService } from './storage.service.js';
     StorageMetrics,
     {
       provide: LOG_SINK,
-      // Producer state in LOG_DIR is also where the `file` sink notes producer batches.
+      // Producer state in LOG_DIR is also where the `file` sink notes producer batches; not under
+      // WORKERS > 1 (IpcProducerStateStore): each worker's offsets in a shared day file are only
+      // guesses, so there a seq is recorded after its append, as with Redis (README).
       useFactory: (env: EnvDto, metrics: StorageMetrics, producers: ProducerStateStore) =>
         createConfiguredLogSink(
           env,
           metrics,
-          producers instanceof FileProducerStateStore || producers instanceof IpcProducerStateStore
-            ? producers
-            : undefined,
+          producers instanceof FileProducerStateStore ? producers : undefined,
         ),
       inject: [EnvDto, StorageMetrics, PRODUCER_STATE_STORE],
     },
