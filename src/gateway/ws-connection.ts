@@ -185,7 +185,7 @@ export class WsConnection implements Revocable, ReplyTarget, TailOutlet {
   }
 
   /** A live-tail push: sent now, corked with this tick's replies, outside the reply order. */
-  push(frame: string): void {
+  push(frame: string | Buffer): void {
     this.sendReply(frame);
   }
 

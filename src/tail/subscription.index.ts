@@ -49,9 +49,11 @@ export class SubscriptionIndex<S extends Filtered> {
   forEachMatch(entry: EntryLabels, deliver: (subscriber: S) => void): void {
     for (const s of this.unfiltered) deliver(s);
     for (let i = 0; i < INDEXED.length; i++) {
+      const byValue = this.byField[i];
+      if (byValue.size === 0) continue; // no lookup (and no hashing of the value) for nobody
       const value = entry[INDEXED[i]];
       if (typeof value !== 'string') continue;
-      const bucket = this.byField[i].get(value);
+      const bucket = byValue.get(value);
       if (bucket === undefined) continue;
       for (const s of bucket) if (matches(s.filter, entry)) deliver(s);
     }

@@ -4,8 +4,11 @@ export interface TailOutlet {
   readonly isClosing: boolean;
   /** Bytes queued for the peer and not yet handed to the kernel. */
   readonly buffered: number;
-  /** Sends a server frame now, outside the frame-reply order (pushes are not replies). */
-  push(frame: string): void;
+  /**
+   * Sends a server text frame now, outside the frame-reply order (pushes are not replies); a
+   * Buffer is sent as it is, so one encoding serves every subscriber of an entry.
+   */
+  push(frame: string | Buffer): void;
   /** Called whenever the queued bytes have been written out. */
   onDrain(listener: () => void): void;
   /** Called once, when the connection has closed. */

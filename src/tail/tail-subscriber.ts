@@ -30,7 +30,7 @@ export class TailSubscriber implements Filtered {
   }
 
   /** Pushes one `log` event of group number `group` (its text shared by every subscriber). */
-  deliver(frame: string, group: number): void {
+  deliver(frame: string | Buffer, group: number): void {
     const buffered = this.outlet.buffered;
     if (group !== this.group) {
       this.group = group;

@@ -9,8 +9,8 @@ class FakeOutlet implements TailOutlet {
   buffered = 0;
   readonly sent: string[] = [];
   private close: () => void = () => undefined;
-  push(frame: string): void {
-    this.sent.push(frame);
+  push(frame: string | Buffer): void {
+    this.sent.push(frame.toString());
   }
   onDrain(): void {}
   onClose(listener: () => void): void {

@@ -105,9 +105,10 @@ export class TailService implements OnApplicationShutdown {
         this.logger.warn(`tail: a published line is not a JSON object (${line.length} chars)`);
         continue;
       }
-      let frame: string | undefined;
+      // Encoded once, shared by every matching subscriber (ws sends a Buffer without copying).
+      let frame: Buffer | undefined;
       this.index.forEachMatch(entry, (s) =>
-        s.deliver((frame ??= `{"event":"log","data":${line}}`), group),
+        s.deliver((frame ??= Buffer.from(`{"event":"log","data":${line}}`)), group),
       );
     }
   }
