@@ -1,19 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EnvDto, rateLimitBurst } from '../config/env.dto.js';
-
-interface Bucket {
-  tokens: number;
-  /** When `tokens` was last brought up to date (ms). */
-  at: number;
-}
+import { TokenBuckets } from './token-buckets.js';
 
 /** Told of every take, to keep the buckets in step with other workers' (cluster-rate-limit.sync.ts). */
 export interface TakeListener {
   taken(name: string, n: number): void;
 }
-
-/** Buckets kept before full (idle) ones are forgotten: bounds memory whatever the session users. */
-const MAX_BUCKETS = 10_000;
 
 /**
  * SPEC §3 fairness: a token bucket per key name (or session user) on this instance, filled at
@@ -24,16 +16,13 @@ const MAX_BUCKETS = 10_000;
 @Injectable()
 export class RateLimiter {
   readonly enabled: boolean;
-  private readonly perMs: number;
-  private readonly burst: number;
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets: TokenBuckets;
   private refused = 0;
   private listener: TakeListener | undefined;
 
   constructor(env: EnvDto) {
     this.enabled = env.RATE_LIMIT_ENTRIES_PER_S > 0;
-    this.perMs = env.RATE_LIMIT_ENTRIES_PER_S / 1000;
-    this.burst = rateLimitBurst(env);
+    this.buckets = new TokenBuckets(env.RATE_LIMIT_ENTRIES_PER_S, rateLimitBurst(env));
   }
 
   /** Entries refused so far (`logger_rate_limited_total`). */
@@ -48,29 +37,29 @@ export class RateLimiter {
 
   /** Sets `name`'s bucket to `tokens` as of `at` (ms): the instance's balance less local takes. */
   adopt(name: string, tokens: number, at: number): void {
-    const bucket = this.bucketOf(name, at);
-    bucket.tokens = Math.min(this.burst, tokens);
+    const bucket = this.buckets.of(name, at);
+    bucket.tokens = Math.min(this.buckets.burst, tokens);
     bucket.at = at;
   }
 
   /** Takes `n` tokens of `name`: 0 when taken, else the ms until they could be. */
   take(name: string, n: number, now = Date.now()): number {
     if (!this.enabled || n === 0) return 0;
-    const bucket = this.bucketOf(name, now);
-    const needed = Math.min(n, this.burst);
+    const bucket = this.buckets.of(name, now);
+    const needed = Math.min(n, this.buckets.burst);
     if (bucket.tokens >= needed) {
       bucket.tokens -= n;
       this.listener?.taken(name, n);
       return 0;
     }
     this.refused += n;
-    return Math.ceil((needed - bucket.tokens) / this.perMs);
+    return Math.ceil((needed - bucket.tokens) / this.buckets.perMs);
   }
 
   /** Takes as many of `n` single-entry tokens as there are: how many were taken. */
   takeUpTo(name: string, n: number, now = Date.now()): number {
     if (!this.enabled || n === 0) return n;
-    const bucket = this.bucketOf(name, now);
+    const bucket = this.buckets.of(name, now);
     const taken = Math.max(0, Math.min(n, Math.floor(bucket.tokens)));
     bucket.tokens -= taken;
     if (taken > 0) this.listener?.taken(name, taken);
@@ -80,27 +69,7 @@ export class RateLimiter {
 
   /** The ms until one more entry of `name` could be taken. */
   retryAfter(name: string, now = Date.now()): number {
-    const bucket = this.bucketOf(name, now);
-    return bucket.tokens >= 1 ? 0 : Math.ceil((1 - bucket.tokens) / this.perMs);
-  }
-
-  private bucketOf(name: string, now: number): Bucket {
-    let bucket = this.buckets.get(name);
-    if (bucket === undefined) {
-      if (this.buckets.size >= MAX_BUCKETS) this.forgetFull(now);
-      bucket = { tokens: this.burst, at: now };
-      this.buckets.set(name, bucket);
-    } else if (now > bucket.at) {
-      bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.at) * this.perMs);
-      bucket.at = now;
-    }
-    return bucket;
-  }
-
-  /** A bucket that has refilled to the burst is the same as none. */
-  private forgetFull(now: number): void {
-    for (const [name, b] of this.buckets) {
-      if (b.tokens + (now - b.at) * this.perMs >= this.burst) this.buckets.delete(name);
-    }
+    const bucket = this.buckets.of(name, now);
+    return bucket.tokens >= 1 ? 0 : Math.ceil((1 - bucket.tokens) / this.buckets.perMs);
   }
 }
