@@ -22,7 +22,8 @@ import { freePort, spawnTracked, startPostgres, stop, waitFor } from './bench-se
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = path.resolve(ROOT, '../shared/bench');
-const DIST = path.join(ROOT, 'dist');
+// tsc's output (the bundle's input, scripts/bundle.mjs): its modules can be imported one by one.
+const DIST = path.join(ROOT, 'dist/app');
 const { createRandom, makeEntry } = await import(path.join(BENCH, 'entries.mjs'));
 const { CREATE_SCHEMA_SQL, INSERT_SQL } = await import(
   path.join(DIST, 'storage/sinks/postgres.schema.js')
