@@ -75,9 +75,6 @@ class RecordingStorage {
     this.scheduler = scheduler;
   }
 
-  /** The live tail listens here; this property has no subscribers. */
-  onStored(): void {}
-
   store(_day: string, lines: readonly string[]): Promise<void> {
     this.lines.push(...lines);
     const write = this.scheduler!.schedule(Promise.resolve(), `write of ${lines.length}`);

@@ -7,6 +7,7 @@ import type { ProducerStream } from '../producer/producer-stream.js';
 import type { TailOutlet } from '../tail/tail-outlet.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
 import { ReplyQueue, type FrameSpan, type ReplyTarget } from './reply-queue.js';
+import { textFrames } from './text-frames.util.js';
 import { errorFrame, INTERNAL_ERROR, type EncodedReply } from './wire.js';
 
 /** A ws socket of the ingest gateway: what the guard and the exception filter read from it. */
@@ -165,11 +166,7 @@ export class WsConnection implements Revocable, ReplyTarget, TailOutlet {
 
   sendReply(reply: EncodedReply): void {
     if (this.closed) return;
-    if (!this.isCorked) {
-      this.isCorked = true;
-      this.socket.cork();
-      if (corked.push(this) === 1) process.nextTick(uncorkAll);
-    }
+    this.cork();
     this.ws.send(reply, TEXT);
   }
 
@@ -187,6 +184,24 @@ export class WsConnection implements Revocable, ReplyTarget, TailOutlet {
   /** A live-tail push: sent now, corked with this tick's replies, outside the reply order. */
   push(frame: string | Buffer): void {
     this.sendReply(frame);
+  }
+
+  /**
+   * A live-tail group: framed here and written at once, past ws's Sender, which never queues on
+   * this server (no permessage-deflate), so the frames stay in order with ws.send's.
+   */
+  pushAll(frames: readonly Buffer[]): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.cork();
+    this.socket.write(textFrames(frames));
+  }
+
+  /** Corks the socket until the end of this tick, so a tick's replies leave in one write. */
+  private cork(): void {
+    if (this.isCorked) return;
+    this.isCorked = true;
+    this.socket.cork();
+    if (corked.push(this) === 1) process.nextTick(uncorkAll);
   }
 
   onDrain(listener: () => void): void {

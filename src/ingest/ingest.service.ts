@@ -6,12 +6,14 @@ import { IngestCounters } from '../metrics/ingest.counters.js';
 import { StatsRecorder } from '../stats/stats.recorder.js';
 import type { StreamMark } from '../storage/sinks/entry-group.js';
 import { StorageService } from '../storage/storage.service.js';
+import { TailService } from '../tail/tail.service.js';
 import { receivedAt } from './received-at.util.js';
 
 /**
  * Enrich and store: the step between a validated entry and its ack, shared by every way in.
  * Entries are stamped with the connection's session and serialized once, here, and counted for
- * the stats once stored; the storage service writes every call of one event-loop turn in one group.
+ * the stats and handed to the live tail once stored; the storage service writes every call of one
+ * event-loop turn in one group.
  */
 @Injectable()
 export class IngestService {
@@ -19,6 +21,7 @@ export class IngestService {
     private readonly storage: StorageService,
     private readonly counters: IngestCounters,
     private readonly stats: StatsRecorder,
+    private readonly tail: TailService,
   ) {}
 
   /**
@@ -40,6 +43,7 @@ export class IngestService {
     }
     const stored = this.storage.store(at.slice(0, 10), lines, batch);
     this.stats.count(entries, stored);
+    this.tail.stage(entries, lines, stored);
     return stored;
   }
 }

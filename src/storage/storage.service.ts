@@ -37,7 +37,6 @@ export class StorageService implements OnApplicationShutdown {
   private seq = 0;
 
   private readonly logger = new Logger(StorageService.name);
-  private readonly storedListeners: ((lines: readonly string[]) => void)[] = [];
 
   constructor(@Inject(LOG_SINK) private readonly sink: LogSink) {}
 
@@ -82,14 +81,6 @@ export class StorageService implements OnApplicationShutdown {
       setImmediate(this.onTurnEnd);
     }
     return group.done;
-  }
-
-  /**
-   * Calls `listener` with the lines of every group once it is stored, in store order, before its
-   * acks leave (the live tail publishes from here). A listener must not throw, nor hold the lines.
-   */
-  onStored(listener: (lines: readonly string[]) => void): void {
-    this.storedListeners.push(listener);
   }
 
   /** Resolves once every call stored so far has settled; failures go to those callers only. */
@@ -157,19 +148,7 @@ export class StorageService implements OnApplicationShutdown {
       }
     }
     this.inFlight = undefined;
-    if (error === undefined && group.lines.length > 0) this.notifyStored(group.lines);
     group.settle(error);
     this.writeNext();
-  }
-
-  /** A listener's failure is its own: the lines are stored, their acks must still leave. */
-  private notifyStored(lines: readonly string[]): void {
-    for (const listener of this.storedListeners) {
-      try {
-        listener(lines);
-      } catch (error) {
-        this.logger.error({ err: error }, 'a stored-entries listener failed');
-      }
-    }
   }
 }

@@ -12,11 +12,16 @@ export class ClusterTailBus implements TailBus {
   private anyInterested = false;
   private interested = false;
   private subscribing: Promise<void> | undefined;
+  readonly local = false;
 
   constructor(private readonly channel: WorkerChannel) {
     channel.on('interest', (m) => (this.anyInterested = m.any));
     channel.on('interest.sync', (m) => channel.send({ ls: 1, t: 'interest.synced', id: m.id }));
     channel.on('tail', (m) => this.listener?.entries(m.lines));
+  }
+
+  get active(): boolean {
+    return this.anyInterested;
   }
 
   publish(lines: readonly string[]): void {

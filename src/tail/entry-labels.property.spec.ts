@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { pbtParameters } from '../../test/support/pbt-seed.js';
 import type { LogEntryDto } from '../contract/log-entry.dto.js';
 import { serializeEntry } from '../contract/serialize-entry.util.js';
-import { entryLabelsOf } from './entry-labels.util.js';
+import { LABEL_FIELDS, entryLabelsOf } from './entry-labels.util.js';
 
 /** Contract strings that stress the positional reader: quotes, backslashes, escapes, astral. */
 const label = fc
@@ -16,13 +16,9 @@ const label = fc
   .map((parts) => parts.join('').replaceAll('\u0000', '_'));
 
 const SESSION = { user: 'u', timestamp: '2026-01-21T10:00:00Z', ipaddress: '127.0.0.1' };
-const pick = (e: Record<string, unknown>) => ({
-  correlationId: e.correlationId,
-  level: e.level,
-  project: e.project,
-  system: e.system,
-  module: e.module,
-});
+/** What the tail must read from a line: its labels as JSON.parse sees them (non-strings: none). */
+const pick = (e: Record<string, unknown>) =>
+  LABEL_FIELDS.map((f) => (typeof e[f] === 'string' ? e[f] : undefined));
 
 describe(entryLabelsOf.name, () => {
   it('reads the same filter fields as JSON.parse from any serialized entry', () => {
@@ -46,9 +42,7 @@ describe(entryLabelsOf.name, () => {
           } as LogEntryDto;
           const line = serializeEntry(dto, '2026-01-21T10:00:00.000Z', SESSION);
           const labels = entryLabelsOf(line);
-          expect(labels && pick(labels as unknown as Record<string, unknown>)).toEqual(
-            pick(JSON.parse(line) as Record<string, unknown>),
-          );
+          expect(labels).toEqual(pick(JSON.parse(line) as Record<string, unknown>));
         },
       ),
       pbtParameters(500),
@@ -57,7 +51,12 @@ describe(entryLabelsOf.name, () => {
 
   it('falls back to JSON.parse for a line in another field order', () => {
     const line = JSON.stringify({ project: 'p', level: 'info', system: 's', module: 'm' });
-    expect(entryLabelsOf(line)).toMatchObject({ project: 'p', level: 'info', module: 'm' });
+    expect(entryLabelsOf(line)).toEqual([undefined, 'info', 'p', 's', 'm']);
+  });
+
+  it('reads a non-string field as absent, so that no filter matches it', () => {
+    const line = JSON.stringify({ level: 'info', project: 7, system: ['s'], module: null });
+    expect(entryLabelsOf(line)).toEqual([undefined, 'info', undefined, undefined, undefined]);
   });
 
   it.each([

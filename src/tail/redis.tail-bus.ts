@@ -20,6 +20,9 @@ export class RedisTailBus implements TailBus {
   private failedPublishes = 0;
   /** The SUBSCRIBE under way or done while interested: settles once Redis confirmed it. */
   private subscribing: Promise<void> | undefined;
+  /** Another instance may have subscribers: every group is published. */
+  readonly active = true;
+  readonly local = false;
 
   constructor(
     private readonly publisher: Redis,

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { LABEL_FIELDS, type EntryLabels, type LabelField } from './entry-labels.util.js';
 import { SubscriptionIndex, matches } from './subscription.index.js';
 import { TAIL_FILTER_FIELDS, type TailFilter } from './tail-filter.dto.js';
 
@@ -8,9 +9,17 @@ const filterArb: fc.Arbitrary<TailFilter> = fc.record(
   Object.fromEntries(TAIL_FILTER_FIELDS.map((f) => [f, value])) as Record<string, typeof value>,
   { requiredKeys: [] },
 );
-const entryArb = fc.record(
-  Object.fromEntries(TAIL_FILTER_FIELDS.map((f) => [f, value])) as Record<string, typeof value>,
+/** Labels in LABEL_FIELDS order; now and then a field the entry lacks (or holds a non-string). */
+const entryArb: fc.Arbitrary<EntryLabels> = fc.tuple(
+  ...LABEL_FIELDS.map(() => fc.option(value, { nil: undefined, freq: 8 })),
 );
+
+/** The oracle: SPEC §3's AND of exact matches, written out by field name. */
+function scanMatches(filter: TailFilter, entry: EntryLabels): boolean {
+  return Object.entries(filter).every(
+    ([field, wanted]) => entry[LABEL_FIELDS.indexOf(field as LabelField)] === wanted,
+  );
+}
 
 interface Sub {
   id: number;
@@ -39,7 +48,7 @@ describe(SubscriptionIndex.name, () => {
             index.forEachMatch(entry, (s) => got.push(s.id));
 
             // Assert
-            const expected = live.filter((s) => matches(s.filter, entry)).map((s) => s.id);
+            const expected = live.filter((s) => scanMatches(s.filter, entry)).map((s) => s.id);
             expect(got.sort((x, y) => x - y)).toEqual(expected);
           }
           expect(index.size).toBe(live.length);
@@ -50,11 +59,14 @@ describe(SubscriptionIndex.name, () => {
   });
 
   it('matches only exact, AND-combined fields', () => {
-    const entry = { level: 'error', project: 'p', system: 's', module: 'm', correlationId: 'c' };
+    // correlationId, level, project, system, module (LABEL_FIELDS order)
+    const entry = ['c', 'error', 'p', 's', 'm'];
 
     expect(matches({}, entry)).toBe(true);
     expect(matches({ level: 'error', project: 'p' }, entry)).toBe(true);
     expect(matches({ level: 'error', project: 'q' }, entry)).toBe(false);
     expect(matches({ module: 'M' }, entry)).toBe(false);
+    expect(matches({ correlationId: 'c', module: 'm' }, entry)).toBe(true);
+    expect(matches({ system: 's' }, ['c', 'error', 'p', undefined, 'm'])).toBe(false);
   });
 });

@@ -1,11 +1,26 @@
+import type { EntryLabels } from './entry-labels.util.js';
+
 /**
  * How stored entries reach the tail subscribers of every instance (SPEC §3 "ingested by any
  * instance"). One `publish` per group write; each instance's listener receives every published
  * group exactly once, in the order its publisher stored them.
  */
 export interface TailBus {
-  /** Hands a group of stored lines (serialized entries) to every instance. Never throws. */
-  publish(lines: readonly string[]): void;
+  /** False while a publish would reach nobody: the tail then collects nothing for it. */
+  readonly active: boolean;
+
+  /**
+   * True when the listener runs in this process and so receives `labels` as they were
+   * published (read from the checked entries); other buses carry the lines only, and their
+   * receivers read the labels from the lines.
+   */
+  readonly local: boolean;
+
+  /**
+   * Hands a group of stored lines (serialized entries) to every instance, with their labels
+   * (`labels[i]` of `lines[i]`) when the bus is local. Never throws.
+   */
+  publish(lines: readonly string[], labels?: readonly EntryLabels[]): void;
 
   /** Sets the one listener of this instance's deliveries. */
   listen(listener: TailBusListener): void;
@@ -22,8 +37,8 @@ export interface TailBus {
 }
 
 export interface TailBusListener {
-  /** A group of stored lines, in store order. */
-  entries(lines: readonly string[]): void;
+  /** A group of stored lines, in store order, with their labels from a local bus. */
+  entries(lines: readonly string[], labels?: readonly EntryLabels[]): void;
   /** Deliveries stopped (false: e.g. Redis unreachable) or resumed (true). */
   available(up: boolean): void;
 }

@@ -9,6 +9,8 @@ export interface TailOutlet {
    * Buffer is sent as it is, so one encoding serves every subscriber of an entry.
    */
   push(frame: string | Buffer): void;
+  /** Sends these encoded text messages now, in order, in one write (a group's `log` events). */
+  pushAll(frames: readonly Buffer[]): void;
   /** Called whenever the queued bytes have been written out. */
   onDrain(listener: () => void): void;
   /** Called once, when the connection has closed. */

@@ -9,6 +9,9 @@ class FakeOutlet implements TailOutlet {
   push(frame: string): void {
     this.sent.push(frame);
   }
+  pushAll(frames: readonly Buffer[]): void {
+    for (const frame of frames) this.push(frame.toString());
+  }
   onDrain(listener: () => void): void {
     this.drain = listener;
   }
@@ -19,16 +22,32 @@ class FakeOutlet implements TailOutlet {
   }
 }
 
+const b = (text: string) => Buffer.from(text);
+
 describe(TailSubscriber.name, () => {
   it('pushes while the socket keeps up, a whole group even past the bound', () => {
     const outlet = new FakeOutlet();
     const subscriber = new TailSubscriber(outlet, {}, 1000, () => undefined);
 
-    subscriber.deliver('a', 1);
-    outlet.buffered = 5000; // this group's own writes, corked
-    subscriber.deliver('b', 1);
+    const first = subscriber.deliver(b('a'), 1);
+    outlet.buffered = 5000; // written by others meanwhile
+    const second = subscriber.deliver(b('b'), 1);
+    subscriber.flush();
 
     expect(outlet.sent).toEqual(['a', 'b']);
+    expect([first, second]).toEqual([true, false]);
+  });
+
+  it("bounds a group by the socket's queue plus what it holds for the group", () => {
+    const outlet = new FakeOutlet();
+    let counted = 0;
+    const subscriber = new TailSubscriber(outlet, {}, 1000, (n) => (counted += n));
+    const big = Buffer.alloc(9 << 20, 0x61); // two fit in the 16 MB slack, three do not
+
+    [1, 2, 3].forEach(() => subscriber.deliver(big, 1));
+    subscriber.flush();
+
+    expect([outlet.sent.length, counted]).toEqual([2, 1]);
   });
 
   it('drops the groups that arrive while it is behind, and tells how many once it caught up', () => {
@@ -39,11 +58,12 @@ describe(TailSubscriber.name, () => {
     outlet.buffered = 5000;
 
     // Act
-    subscriber.deliver('x', 2);
-    subscriber.deliver('y', 2);
-    subscriber.deliver('z', 3);
+    subscriber.deliver(b('x'), 2);
+    subscriber.deliver(b('y'), 2);
+    subscriber.deliver(b('z'), 3);
     outlet.drained();
-    subscriber.deliver('w', 4);
+    subscriber.deliver(b('w'), 4);
+    subscriber.flush();
 
     // Assert
     expect(outlet.sent).toEqual(['{"event":"dropped","data":{"count":3}}', 'w']);
@@ -54,10 +74,11 @@ describe(TailSubscriber.name, () => {
     const outlet = new FakeOutlet();
     const subscriber = new TailSubscriber(outlet, {}, 1000, () => undefined);
     outlet.buffered = 5000;
-    subscriber.deliver('x', 1);
+    subscriber.deliver(b('x'), 1);
     outlet.buffered = 0;
 
-    subscriber.deliver('y', 2);
+    subscriber.deliver(b('y'), 2);
+    subscriber.flush();
 
     expect(outlet.sent).toEqual(['{"event":"dropped","data":{"count":1}}', 'y']);
   });

@@ -19,6 +19,9 @@ export class TailSubscriber implements Filtered {
   /** The group the verdict below is for (see `deliver`). */
   private group = -1;
   private behind = false;
+  /** This group's `log` events, written at once when the group has been delivered (`flush`). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(
     readonly outlet: TailOutlet,
@@ -29,9 +32,13 @@ export class TailSubscriber implements Filtered {
     outlet.onDrain(() => this.catchUp());
   }
 
-  /** Pushes one `log` event of group number `group` (its text shared by every subscriber). */
-  deliver(frame: string | Buffer, group: number): void {
-    const buffered = this.outlet.buffered;
+  /**
+   * Queues one `log` event of group number `group` (its encoding shared by every subscriber).
+   * @returns true for the group's first queued event: the caller then flushes this subscriber
+   * once the whole group is delivered.
+   */
+  deliver(frame: Buffer, group: number): boolean {
+    const buffered = this.outlet.buffered + this.pendingBytes;
     if (group !== this.group) {
       this.group = group;
       this.behind = buffered > this.maxBuffered;
@@ -39,14 +46,25 @@ export class TailSubscriber implements Filtered {
     if (this.behind || buffered > this.maxBuffered + GROUP_SLACK_BYTES) {
       this.dropped++;
       this.onDropped(1);
-      return;
+      return false;
     }
     if (this.dropped > 0) this.sendDropped();
-    this.outlet.push(frame);
+    this.pendingBytes += frame.length;
+    return this.pending.push(frame) === 1;
+  }
+
+  /** Writes the queued events out, in one write. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const frames = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.outlet.pushAll(frames);
   }
 
   /** Sends an event that must not be dropped (the degraded-tail error): a few bytes, rarely. */
   notify(frame: string): void {
+    this.flush();
     this.outlet.push(frame);
   }
 
@@ -55,6 +73,7 @@ export class TailSubscriber implements Filtered {
   }
 
   private sendDropped(): void {
+    this.flush();
     this.outlet.push(`{"event":"dropped","data":{"count":${this.dropped}}}`);
     this.dropped = 0;
   }

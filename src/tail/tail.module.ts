@@ -7,7 +7,6 @@ import { TAIL_METRICS_SOURCE } from '../metrics/metrics.constants.js';
 import type { TailMetricsSource } from '../metrics/metrics-sources.interface.js';
 import { createRedisClient } from '../redis/create-redis-client.js';
 import { REDIS_CLIENT } from '../redis/redis.constants.js';
-import { StorageModule } from '../storage/storage.module.js';
 import { ClusterTailBus } from './cluster.tail-bus.js';
 import { InProcessTailBus } from './in-process.tail-bus.js';
 import { RedisTailBus } from './redis.tail-bus.js';
@@ -26,7 +25,6 @@ export function tailChannel(env: EnvDto): string {
  * in-process (across the workers of one instance through the primary).
  */
 @Module({
-  imports: [StorageModule],
   providers: [
     {
       provide: TAIL_BUS,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EnvDto } from '../config/env.dto.js';
-import { StorageService } from '../storage/storage.service.js';
-import { entryLabelsOf } from './entry-labels.util.js';
+import type { LogEntryDto } from '../contract/log-entry.dto.js';
+import { checkedEntryLabels, entryLabelsOf, type EntryLabels } from './entry-labels.util.js';
 import { SubscriptionIndex } from './subscription.index.js';
 import type { TailBus } from './tail-bus.interface.js';
 import type { TailFilter } from './tail-filter.dto.js';
@@ -9,12 +9,22 @@ import type { TailOutlet } from './tail-outlet.js';
 import { TailSubscriber } from './tail-subscriber.js';
 import { TAIL_BUS } from './tail.constants.js';
 
+const noop = (): void => undefined;
+
+/** One group's lines (and, for a local bus, labels) collected while its write is in flight. */
+interface StagedGroup {
+  readonly stored: Promise<void>;
+  readonly lines: string[];
+  readonly labels: EntryLabels[] | undefined;
+}
+
 const DEGRADED =
   '{"event":"error","data":{"status":503,"message":"live tail degraded: Redis is unreachable, entries stored meanwhile are not pushed; the tail resumes by itself"}}';
 
 /**
- * The live tail (SPEC §3): every group the storage has written is published once on the bus,
- * and every group the bus delivers is pushed, entry by entry, to the subscribers whose filter
+ * The live tail (SPEC §3): IngestService stages every store call's entries here with the promise
+ * of their group's write; each group is published once on the bus when that write succeeds, and
+ * every group the bus delivers is pushed, entry by entry, to the subscribers whose filter
  * matches, found through a SubscriptionIndex. Ingest never waits for the tail.
  */
 @Injectable()
@@ -27,15 +37,39 @@ export class TailService implements OnApplicationShutdown {
   /** Numbers the delivered groups, so that each subscriber judges its backlog once per group. */
   private groups = 0;
   private busUp = true;
+  private staged: StagedGroup | undefined;
 
   constructor(
     @Inject(TAIL_BUS) private readonly bus: TailBus,
-    storage: StorageService,
     env: EnvDto,
   ) {
     this.maxBuffered = env.TAIL_MAX_BUFFERED_BYTES;
-    bus.listen({ entries: (lines) => this.deliver(lines), available: (up) => this.available(up) });
-    storage.onStored((lines) => bus.publish(lines));
+    bus.listen({
+      entries: (lines, labels) => this.deliver(lines, labels),
+      available: (up) => this.available(up),
+    });
+  }
+
+  /**
+   * Publishes `lines` (serialized from `entries`, index for index) once `stored` resolves: with
+   * the rest of their group, before its acks leave (their callbacks are registered after this
+   * one), never for a failed write. Nothing is collected while a publish would reach nobody.
+   * Invariant (as for StatsRecorder): every call of one group gets the same promise, and a
+   * group's calls are consecutive, so one staged group is kept and one callback per group.
+   */
+  stage(entries: readonly LogEntryDto[], lines: readonly string[], stored: Promise<void>): void {
+    if (!this.bus.active || lines.length === 0) return;
+    let staged = this.staged;
+    if (staged === undefined || staged.stored !== stored) {
+      const group: StagedGroup = { stored, lines: [], labels: this.bus.local ? [] : undefined };
+      staged = this.staged = group;
+      stored.then(() => this.publish(group), noop);
+    }
+    for (let i = 0; i < lines.length; i++) staged.lines.push(lines[i]);
+    const labels = staged.labels;
+    if (labels === undefined) return;
+    // Read now from the entries' own fields, not later from the lines: they are at hand.
+    for (let i = 0; i < entries.length; i++) labels.push(checkedEntryLabels(entries[i], lines[i])!);
   }
 
   /** Connections subscribed now (`logger_tail_subscribers`). */
@@ -91,26 +125,36 @@ export class TailService implements OnApplicationShutdown {
     return this.bus.close();
   }
 
+  private publish(group: StagedGroup): void {
+    if (this.staged === group) this.staged = undefined;
+    this.bus.publish(group.lines, group.labels);
+  }
+
   /**
-   * Reads each line's filter fields once (by position, not JSON.parse), and builds its `log`
-   * event once, only if some filter matches.
+   * Reads each line's filter fields once (unless they came with it), and builds its `log` event
+   * once, only if some filter matches.
    */
-  private deliver(lines: readonly string[]): void {
+  private deliver(lines: readonly string[], labels?: readonly EntryLabels[]): void {
     if (this.index.size === 0) return;
     const group = ++this.groups;
-    for (const line of lines) {
-      const entry = entryLabelsOf(line);
+    const touched: TailSubscriber[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      const entry = labels !== undefined ? labels[i] : entryLabelsOf(line);
       if (entry === null) {
         // Only another instance's bug (or a stranger on the channel) can send this.
         this.logger.warn(`tail: a published line is not a JSON object (${line.length} chars)`);
         continue;
       }
-      // Encoded once, shared by every matching subscriber (ws sends a Buffer without copying).
+      // Encoded once, shared by every matching subscriber.
       let frame: Buffer | undefined;
-      this.index.forEachMatch(entry, (s) =>
-        s.deliver((frame ??= Buffer.from(`{"event":"log","data":${line}}`)), group),
-      );
+      this.index.forEachMatch(entry, (s) => {
+        if (s.deliver((frame ??= Buffer.from(`{"event":"log","data":${line}}`)), group))
+          touched.push(s);
+      });
     }
+    // One write per subscriber and group, in the order the entries were stored.
+    for (let i = 0; i < touched.length; i++) touched[i].flush();
   }
 
   private available(up: boolean): void {
