@@ -20,10 +20,6 @@ export class ClusterTailBus implements TailBus {
     channel.on('tail', (m) => this.listener?.entries(m.lines));
   }
 
-  get active(): boolean {
-    return this.anyInterested;
-  }
-
   publish(lines: readonly string[]): void {
     if (this.anyInterested) this.channel.send({ ls: 1, t: 'tail', lines: lines as string[] });
   }

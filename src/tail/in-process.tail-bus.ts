@@ -7,10 +7,6 @@ export class InProcessTailBus implements TailBus {
   private interested = false;
   readonly local = true;
 
-  get active(): boolean {
-    return this.interested;
-  }
-
   publish(lines: readonly string[], labels?: readonly EntryLabels[]): void {
     if (this.interested) this.listener?.entries(lines, labels);
   }

@@ -20,8 +20,6 @@ export class RedisTailBus implements TailBus {
   private failedPublishes = 0;
   /** The SUBSCRIBE under way or done while interested: settles once Redis confirmed it. */
   private subscribing: Promise<void> | undefined;
-  /** Another instance may have subscribers: every group is published. */
-  readonly active = true;
   readonly local = false;
 
   constructor(

@@ -44,8 +44,9 @@ describe(SubscriptionIndex.name, () => {
 
           for (const entry of entries) {
             // Act
-            const got: number[] = [];
-            index.forEachMatch(entry, (s) => got.push(s.id));
+            const matched: Sub[] = [];
+            index.collectMatches(entry, matched);
+            const got = matched.map((s) => s.id);
 
             // Assert
             const expected = live.filter((s) => scanMatches(s.filter, entry)).map((s) => s.id);

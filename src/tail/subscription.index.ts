@@ -60,10 +60,13 @@ export class SubscriptionIndex<S extends Filtered> {
     );
   }
 
-  /** Calls `deliver` once for each subscriber whose filter `entry` matches. */
-  forEachMatch(entry: EntryLabels, deliver: (subscriber: S) => void): void {
+  /**
+   * Appends to `out` each subscriber whose filter `entry` matches, once. The caller owns `out`
+   * and reuses it: matching allocates nothing per entry.
+   */
+  collectMatches(entry: EntryLabels, out: S[]): void {
     const unfiltered = this.unfiltered;
-    for (let k = 0; k < unfiltered.length; k++) deliver(unfiltered[k].subscriber);
+    for (let k = 0; k < unfiltered.length; k++) out.push(unfiltered[k].subscriber);
     for (let i = 0; i < INDEXED.length; i++) {
       const byValue = this.byField[i];
       if (byValue.size === 0) continue; // no lookup (and no hashing of the value) for nobody
@@ -72,7 +75,7 @@ export class SubscriptionIndex<S extends Filtered> {
       const bucket = byValue.get(value);
       if (bucket === undefined) continue;
       for (let k = 0; k < bucket.length; k++) {
-        if (matchesWanted(bucket[k].wanted, entry)) deliver(bucket[k].subscriber);
+        if (matchesWanted(bucket[k].wanted, entry)) out.push(bucket[k].subscriber);
       }
     }
   }
@@ -81,10 +84,7 @@ export class SubscriptionIndex<S extends Filtered> {
     return (i < 0 ? this.unfiltered : this.byField[i].get(key)) ?? [];
   }
 
-  /**
-   * Buckets are replaced, never changed in place: a delivery that closes a socket (and so
-   * unsubscribes it) cannot shift the bucket forEachMatch is walking.
-   */
+  /** Buckets are replaced, never changed in place: one being walked stays as it was. */
   private setBucket(i: number, key: string, bucket: readonly Slot<S>[]): void {
     if (i < 0) this.unfiltered = bucket;
     else if (bucket.length > 0) this.byField[i].set(key, bucket);

@@ -6,9 +6,6 @@ import type { EntryLabels } from './entry-labels.util.js';
  * group exactly once, in the order its publisher stored them.
  */
 export interface TailBus {
-  /** False while a publish would reach nobody: the tail then collects nothing for it. */
-  readonly active: boolean;
-
   /**
    * True when the listener runs in this process and so receives `labels` as they were
    * published (read from the checked entries); other buses carry the lines only, and their

@@ -111,7 +111,6 @@ describe(TailService.name, () => {
   it('reads the labels from the lines when the bus carries lines only', async () => {
     const inner = new InProcessTailBus();
     const linesOnly: TailBus = {
-      active: true,
       local: false,
       publish: (lines) => inner.publish(lines),
       listen: (listener) => inner.listen(listener),
@@ -127,7 +126,22 @@ describe(TailService.name, () => {
     expect(outlet.sent).toEqual([log('b')]);
   });
 
-  it('collects nothing while nobody subscribes to a local bus', async () => {
+  it('pushes a group stored after the subscribe although it was staged before', async () => {
+    const { tail } = setup();
+    const outlet = new FakeOutlet();
+    let write!: () => void;
+    const stored = new Promise<void>((resolve) => (write = resolve));
+    tail.stage([entryOf('a')], [line('a')], stored);
+
+    tail.subscribe(outlet, {});
+    await tail.listen();
+    write();
+    await stored;
+
+    expect(outlet.sent).toEqual([log('a')]);
+  });
+
+  it('pushes nothing stored before the subscribe', async () => {
     const { tail, store } = setup();
     const outlet = new FakeOutlet();
     await store('a');

@@ -38,6 +38,8 @@ export class TailService implements OnApplicationShutdown {
   private groups = 0;
   private busUp = true;
   private staged: StagedGroup | undefined;
+  /** Scratch list of one entry's subscribers (SubscriptionIndex.collectMatches). */
+  private readonly matched: TailSubscriber[] = [];
 
   constructor(
     @Inject(TAIL_BUS) private readonly bus: TailBus,
@@ -53,22 +55,24 @@ export class TailService implements OnApplicationShutdown {
   /**
    * Publishes `lines` (serialized from `entries`, index for index) once `stored` resolves: with
    * the rest of their group, before its acks leave (their callbacks are registered after this
-   * one), never for a failed write. Nothing is collected while a publish would reach nobody.
-   * Invariant (as for StatsRecorder): every call of one group gets the same promise, and a
-   * group's calls are consecutive, so one staged group is kept and one callback per group.
+   * one), never for a failed write. While this instance has subscribers and its bus is local,
+   * the labels are read now from the entries' own fields, which are at hand, instead of later
+   * from the lines. Invariant (as for StatsRecorder): every call of one group gets the same
+   * promise, and a group's calls are consecutive, so one staged group is kept, with one callback.
    */
   stage(entries: readonly LogEntryDto[], lines: readonly string[], stored: Promise<void>): void {
-    if (!this.bus.active || lines.length === 0) return;
+    if (lines.length === 0) return;
     let staged = this.staged;
     if (staged === undefined || staged.stored !== stored) {
-      const group: StagedGroup = { stored, lines: [], labels: this.bus.local ? [] : undefined };
+      // All or nothing per group: a group begun without labels is read from its lines.
+      const labels = this.bus.local && this.index.size > 0 ? [] : undefined;
+      const group: StagedGroup = { stored, lines: [], labels };
       staged = this.staged = group;
       stored.then(() => this.publish(group), noop);
     }
     for (let i = 0; i < lines.length; i++) staged.lines.push(lines[i]);
     const labels = staged.labels;
     if (labels === undefined) return;
-    // Read now from the entries' own fields, not later from the lines: they are at hand.
     for (let i = 0; i < entries.length; i++) labels.push(checkedEntryLabels(entries[i], lines[i])!);
   }
 
@@ -146,13 +150,17 @@ export class TailService implements OnApplicationShutdown {
         this.logger.warn(`tail: a published line is not a JSON object (${line.length} chars)`);
         continue;
       }
+      const matched = this.matched;
+      matched.length = 0;
+      this.index.collectMatches(entry, matched);
+      if (matched.length === 0) continue;
       // Encoded once, shared by every matching subscriber.
-      let frame: Buffer | undefined;
-      this.index.forEachMatch(entry, (s) => {
-        if (s.deliver((frame ??= Buffer.from(`{"event":"log","data":${line}}`)), group))
-          touched.push(s);
-      });
+      const frame = Buffer.from(`{"event":"log","data":${line}}`);
+      for (let k = 0; k < matched.length; k++) {
+        if (matched[k].deliver(frame, group)) touched.push(matched[k]);
+      }
     }
+    this.matched.length = 0;
     // One write per subscriber and group, in the order the entries were stored.
     for (let i = 0; i < touched.length; i++) touched[i].flush();
   }
