@@ -5,7 +5,8 @@
 //    class-validator read, which esbuild cannot emit from TypeScript) bundled with its npm
 //    dependencies, so a start reads one file instead of ~1,900 modules. Packages that the code
 //    import()s only on demand and that are not installed (Nest's optional transports,
-//    @fastify/static...) stay external, as does swagger-ui-dist, which serves its own files.
+//    @fastify/static...) stay external, as do swagger-ui-dist, which serves its own files, and
+//    bufferutil (ws's native masking), which loads its addon from its own directory.
 // 2. dist/main.js: the loader (src/bundle/load-bundle.ts) that `npm start` and the Dockerfile run.
 // 3. dist/app.cache: V8's code cache of the bundle, written by one boot of it (file storage in a
 //    temporary directory) that is stopped with SIGTERM once GET /health/ready answers 200.
@@ -86,7 +87,8 @@ const result = await esbuild.build({
   // becomes the bundle's own URL.
   format: 'cjs',
   target: 'node20',
-  external: ['swagger-ui-dist'],
+  // bufferutil loads its native addon relative to its own files (node-gyp-build).
+  external: ['swagger-ui-dist', 'bufferutil'],
   plugins: [optionalPeers, lazyNestDateFormat],
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "var __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
