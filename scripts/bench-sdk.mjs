@@ -6,7 +6,9 @@
 //      and the SDK with a producerId (SPEC §8) against without;
 //  (b) ack time at half load: half of loadgen's rate, paced, 50 connections, a 50-entry burst per
 //      tick per connection; raw = pre-serialized batch frames on `ws` (loadgen's way), SDK =
-//      logger.log × 50 then flush(); an entry's ack time = ack (flush resolved) − its burst's tick;
+//      logger.log × 50 then flush(); an entry's ack time = ack (flush resolved) − its burst's tick.
+//      Raw and SDK run side by side, in two processes of 25 connections at a quarter of the rate
+//      each, so that the machine's scheduling noise (p99s of 10-40 ms here) falls on both alike;
 //  (c) the same ack time on one connection, bursts back to back, raw and SDK alternating: what
 //      the SDK itself adds, without 50 paced clients' scheduling on a loaded machine.
 // Prints a Markdown table with the load average; exits non-zero only on errors, never on a figure.
@@ -93,19 +95,19 @@ async function sdkFlood({ url, entries, producer }) {
  * `rate` entries/s in 50-entry bursts, spread over 50 connections, for `durationS`; ack time of
  * each burst from its tick. `via`: `raw` (ws, pre-serialized frames) or `sdk`.
  */
-async function paced({ url, rate, durationS, via }) {
+async function paced({ url, rate, durationS, via, conns: n }) {
   const pool = await entryPool(BATCH * 200);
-  const burstsPerConnPerS = rate / BATCH / CONNS;
+  const burstsPerConnPerS = rate / BATCH / n;
   const periodMs = 1000 / burstsPerConnPerS;
   const latencies = [];
-  const conns = via === 'raw' ? await rawConns(url, pool) : await sdkConns(url, pool);
+  const conns = via === 'raw' ? await rawConns(url, pool, n) : await sdkConns(url, pool, n);
   const t0 = performance.now() + 200;
   const end = t0 + durationS * 1000;
   await Promise.all(
     conns.map(async (send, c) => {
       // Staggered, so that the bursts of all connections spread over the period.
       for (let k = 0; ; k++) {
-        const tick = t0 + (c / CONNS) * periodMs + k * periodMs;
+        const tick = t0 + (c / n) * periodMs + k * periodMs;
         if (tick >= end) break;
         const wait = tick - performance.now();
         if (wait > 0) await sleep(wait);
@@ -216,6 +218,26 @@ function child(modeName, args) {
   return JSON.parse(run.stdout.trim().split('\n').pop());
 }
 
+/** The same as `child`, without blocking: two children may run side by side. */
+function childAsync(modeName, args) {
+  const run = spawn(
+    process.execPath,
+    [fileURLToPath(import.meta.url), '--mode', modeName, '--args', JSON.stringify(args)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  run.stdout.on('data', (d) => (out += d));
+  run.stderr.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) =>
+    run.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()))
+        : reject(new Error(`${modeName} failed: ${err.slice(-2000)}`)),
+    ),
+  );
+}
+
 function loadgen(url, pid) {
   const run = spawnSync(
     process.execPath,
@@ -278,8 +300,12 @@ for (let run = 0; run < RUNS; run++) {
         child('flood', { url, entries: ENTRIES, producer: true }),
       );
       const rate = Math.round(raw.entriesPerS / 2);
-      const rawLat = child('paced', { url, rate, durationS: DURATION_S, via: 'raw' });
-      const sdkLat = child('paced', { url, rate, durationS: DURATION_S, via: 'sdk' });
+      // Side by side, half of the connections and of the rate each: both see the same machine.
+      const half = { url, rate: rate / 2, durationS: DURATION_S, conns: CONNS / 2 };
+      const [rawLat, sdkLat] = await Promise.all([
+        childAsync('paced', { ...half, via: 'raw' }),
+        childAsync('paced', { ...half, via: 'sdk' }),
+      ]);
       const serialLat = child('serial', { url, bursts: 1000 });
       const row = { raw: raw.entriesPerS, sdk: sdk.entriesPerS, producer: producer.entriesPerS };
       Object.assign(row, {
