@@ -2,10 +2,10 @@ import { errorText, formatTime } from './lib/format.util.js';
 import type { LogEntry } from './lib/log-entry.js';
 import { TailBuffer } from './lib/tail-buffer.js';
 
-/** Rows kept on the page (README "Web console"): the oldest beyond it are reused for new ones. */
+/** Rows kept on the page (README "Web console"): the newest entries, one row each. */
 export const ROW_CAP = 500;
 /**
- * Shortest time between two draws. Nobody reads 60 updates a second, and each draw moves (so
+ * Shortest time between two draws. Nobody reads 60 updates a second, and each draw refills (so
  * repaints) every visible row: at 1,000 entries/s, 5 draws of ~200 rows cost a fraction of the
  * layout and paint of 60 draws of ~17 (measured by scripts/bench-console.mjs, README "Web console").
  */
@@ -26,7 +26,10 @@ export interface TailViewElements {
 /**
  * The `tail-row`s: newest arrival on top, at most ROW_CAP. Entries are queued as they arrive
  * and drawn in batches in an animation frame (at most every DRAW_INTERVAL_MS), never a layout
- * per message; rows beyond the cap are moved to the top and refilled, not created anew.
+ * per message. Rows never move: a draw refills them in place, newest first (rows out of view
+ * cost a text change each and no layout). Moving a batch's rows to the top made Chromium lay
+ * out the rows in view twice a draw (once more when content-visibility found them visible):
+ * measured by scripts/bench-console.mjs, long tasks fell from 629 to 63 in two minutes.
  */
 export class TailView {
   private readonly buffer = new TailBuffer<LogEntry>(ROW_CAP);
@@ -34,6 +37,7 @@ export class TailView {
   private lastDraw = 0;
   private droppedTotal = 0;
   private shown = 0;
+  private shownEntries: LogEntry[] = [];
 
   constructor(
     private readonly el: TailViewElements,
@@ -68,6 +72,7 @@ export class TailView {
     this.buffer.clear();
     this.el.rows.replaceChildren();
     this.shown = 0;
+    this.shownEntries = [];
     this.showCount();
   }
 
@@ -97,21 +102,21 @@ export class TailView {
     this.lastDraw = now;
     const batch = this.buffer.take();
     if (batch.length === 0) return this.showCount();
+    // Rows stay where they are and are refilled newest first: nothing moves, so only the rows
+    // in view are laid out again, in one pass.
+    const newest = batch.slice(-ROW_CAP).reverse();
+    this.shownEntries = newest.concat(this.shownEntries.slice(0, ROW_CAP - newest.length));
     const rows = this.el.rows;
     const fragment = document.createDocumentFragment();
-    // Newest on top: the batch is oldest first, so the fragment is built from its end. Once
-    // ROW_CAP rows exist, the bottom (oldest) one is moved into the fragment and refilled.
-    for (let i = batch.length - 1; i >= 0; i--) {
-      let row: HTMLElement;
-      if (this.shown >= ROW_CAP) row = rows.lastElementChild as HTMLElement;
-      else {
-        row = this.newRow();
-        this.shown++;
-      }
-      fill(row, batch[i] as LogEntry);
-      fragment.append(row);
+    while (this.shown < this.shownEntries.length) {
+      fragment.append(this.newRow());
+      this.shown++;
     }
-    rows.prepend(fragment);
+    rows.append(fragment);
+    let row = rows.firstElementChild as HTMLElement | null;
+    for (let i = 0; row !== null; i++, row = row.nextElementSibling as HTMLElement | null) {
+      fill(row, this.shownEntries[i] as LogEntry);
+    }
     this.showCount();
   }
 
