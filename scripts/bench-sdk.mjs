@@ -201,29 +201,19 @@ function cpuUs(pid) {
 }
 
 /** Runs `fn` (returning `acked` entries) and adds the server's CPU µs per entry meanwhile. */
-function measured(pid, fn) {
+async function measured(pid, fn) {
   const before = cpuUs(pid);
-  const result = fn();
+  const result = await fn();
   const acked = result.acked ?? result.entriesAcked;
   return { ...result, serverUsPerEntry: Math.round(((cpuUs(pid) - before) / acked) * 100) / 100 };
 }
 
+/** Runs this script in `modeName` (its own process); resolves with the JSON it prints last. */
 function child(modeName, args) {
-  const run = spawnSync(
-    process.execPath,
-    [fileURLToPath(import.meta.url), '--mode', modeName, '--args', JSON.stringify(args)],
-    { encoding: 'utf8', timeout: 300_000 },
-  );
-  if (run.status !== 0) throw new Error(`${modeName} failed: ${run.stderr.slice(-2000)}`);
-  return JSON.parse(run.stdout.trim().split('\n').pop());
-}
-
-/** The same as `child`, without blocking: two children may run side by side. */
-function childAsync(modeName, args) {
   const run = spawn(
     process.execPath,
     [fileURLToPath(import.meta.url), '--mode', modeName, '--args', JSON.stringify(args)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 },
   );
   let out = '';
   let err = '';
@@ -294,19 +284,19 @@ const rows = [];
 for (let run = 0; run < RUNS; run++) {
   rows.push(
     await withService(async (url, pid) => {
-      const raw = measured(pid, () => loadgen(url, pid));
-      const sdk = measured(pid, () => child('flood', { url, entries: ENTRIES }));
-      const producer = measured(pid, () =>
+      const raw = await measured(pid, () => loadgen(url, pid));
+      const sdk = await measured(pid, () => child('flood', { url, entries: ENTRIES }));
+      const producer = await measured(pid, () =>
         child('flood', { url, entries: ENTRIES, producer: true }),
       );
       const rate = Math.round(raw.entriesPerS / 2);
       // Side by side, half of the connections and of the rate each: both see the same machine.
       const half = { url, rate: rate / 2, durationS: DURATION_S, conns: CONNS / 2 };
       const [rawLat, sdkLat] = await Promise.all([
-        childAsync('paced', { ...half, via: 'raw' }),
-        childAsync('paced', { ...half, via: 'sdk' }),
+        child('paced', { ...half, via: 'raw' }),
+        child('paced', { ...half, via: 'sdk' }),
       ]);
-      const serialLat = child('serial', { url, bursts: 1000 });
+      const serialLat = await child('serial', { url, bursts: 1000 });
       const row = { raw: raw.entriesPerS, sdk: sdk.entriesPerS, producer: producer.entriesPerS };
       Object.assign(row, {
         serialRawP50: serialLat.rawP50,
