@@ -3,12 +3,15 @@
 //  (a) fan-out: 2 instances sharing a throwaway Redis, filtered readers on B, producers paced on A;
 //      delivery latency = push arrival − the entry's receipt `timestamp` (the service stamps the
 //      receipt time, UTC ms, when the client leaves it out), so it spans store + publish + push;
+//      the first `--warmup` seconds (JIT compiling the hot paths of A, B and the readers) are
+//      delivered and counted but left out of the latency figures, and reported apart;
 //  (b) producer throughput (loadgen batch 50, 50 conns, 1M) with 100 subscribers attached vs none;
 //  (c) idle connections on one instance: KB per connection (loadgen --idle).
 // Readers run in a worker thread, so that their parsing does not pace the producers. Prints a
 // Markdown table; exits non-zero only on errors, never on a figure.
 //
 //   node scripts/bench-tail.mjs [--only fanout,throughput,idle] [--rate 20000] [--duration 10]
+//     [--warmup 2]
 //     [--readers 100] [--unfiltered 2] [--producers 10] [--batch 10] [--runs 2] [--idle 19000]
 //     [--main dist/main.js]
 import { spawn } from 'node:child_process';
@@ -40,7 +43,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  */
 async function readers({ url, filters, latency }) {
   const counts = new Array(filters.length).fill(0);
-  const lat = { filtered: [], unfiltered: [] };
+  /** Per kind of reader: each push's receipt time and latency (ms), index for index. */
+  const lat = { filtered: { at: [], ms: [] }, unfiltered: { at: [], ms: [] } };
   let dropped = 0;
   const others = [];
   const sockets = await Promise.all(
@@ -55,7 +59,11 @@ async function readers({ url, filters, latency }) {
         const head = data.toString('latin1', 0, PUSH_PREFIX.length + 24);
         if (head.startsWith(PUSH_PREFIX)) {
           counts[i]++;
-          if (latency) sink.push(Date.now() - Date.parse(head.slice(PUSH_PREFIX.length)));
+          if (latency) {
+            const at = Date.parse(head.slice(PUSH_PREFIX.length));
+            sink.at.push(at);
+            sink.ms.push(Date.now() - at);
+          }
           return;
         }
         const text = data.toString();
@@ -77,12 +85,18 @@ async function readers({ url, filters, latency }) {
     if (message === 'count')
       return parentPort.postMessage({ total: counts.reduce((a, b) => a + b, 0) });
     for (const ws of sockets) ws.terminate();
-    const summary = (xs) => {
-      const s = Float64Array.from(xs).sort();
-      const at = (p) => (s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : null);
-      return { n: s.length, p50: at(0.5), p99: at(0.99), max: s.length ? s[s.length - 1] : null };
+    /** Latency percentiles of the pushes of entries received in [from, to). */
+    const summary = ({ at, ms }, from, to) => {
+      const s = Float64Array.from(ms.filter((_, i) => at[i] >= from && at[i] < to)).sort();
+      const q = (p) => (s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : null);
+      return { n: s.length, p50: q(0.5), p99: q(0.99), max: s.length ? s[s.length - 1] : null };
     };
-    const latencies = { filtered: summary(lat.filtered), unfiltered: summary(lat.unfiltered) };
+    const { from } = message;
+    const latencies = {};
+    for (const kind of ['filtered', 'unfiltered']) {
+      latencies[kind] = summary(lat[kind], from, Infinity);
+      latencies[kind].warmup = summary(lat[kind], -Infinity, from);
+    }
     const loopDelay = { p99: Math.round(lag.percentile(99) / 1e6), max: Math.round(lag.max / 1e6) };
     parentPort.postMessage({ counts, dropped, others: others.slice(0, 5), latencies, loopDelay });
     parentPort.close();
@@ -102,7 +116,11 @@ async function startReaders(url, filters, latency) {
     worker.postMessage(message);
     return Promise.race([reply, failed]);
   };
-  return { count: async () => (await ask('count')).total, stop: () => ask('stop') };
+  return {
+    count: async () => (await ask('count')).total,
+    /** Stops the readers; latency figures cover entries received from `from` (epoch ms) on. */
+    stop: (from = -Infinity) => ask({ from }),
+  };
 }
 
 // ---------------------------------------------------------------- processes
@@ -251,7 +269,7 @@ function machineTicks() {
 // ---------------------------------------------------------------- (a) fan-out
 
 /** Paced producer: `rate` entries/s in batches, round-robin over connections; counts acks per project. */
-async function producePaced(url, { rate, durationS, connections, batch, projects }) {
+async function producePaced(url, { rate, warmupS, durationS, connections, batch, projects }) {
   const filler = 'x'.repeat(200);
   const bodies = Array.from({ length: projects.length / batch }, (_, b) =>
     projects
@@ -287,10 +305,11 @@ async function producePaced(url, { rate, durationS, connections, batch, projects
     }),
   );
   const t0 = performance.now();
+  const measuredFrom = Date.now() + warmupS * 1000;
   let sent = 0;
   let frame = 0;
   let behind = 0;
-  while (performance.now() - t0 < durationS * 1000) {
+  while (performance.now() - t0 < (warmupS + durationS) * 1000) {
     const due = Math.floor((rate * (performance.now() - t0)) / 1000);
     for (; sent + batch <= due; sent += batch, frame++) {
       const c = clients[frame % clients.length];
@@ -310,7 +329,7 @@ async function producePaced(url, { rate, durationS, connections, batch, projects
   for (const c of clients) c.ws.terminate();
   if (inflight > 0 || errors > 0)
     throw new Error(`producer: ${inflight} unacked, ${errors} bad acks`);
-  return { acked, sent, rate: Math.round(sent / elapsed), behind };
+  return { acked, sent, rate: Math.round(sent / elapsed), behind, measuredFrom };
 }
 
 async function fanout(o) {
@@ -330,7 +349,12 @@ async function fanout(o) {
     const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
     const m0 = machineTicks();
     const t0 = performance.now();
-    const produced = await producePaced(a.url, { ...o, durationS: o.duration, projects });
+    const produced = await producePaced(a.url, {
+      ...o,
+      warmupS: o.warmup,
+      durationS: o.duration,
+      projects,
+    });
     const expected = [
       ...projects.map((p) => produced.acked.get(p)),
       ...Array(o.unfiltered).fill(produced.sent),
@@ -347,7 +371,7 @@ async function fanout(o) {
     const cpu = Object.entries(pids)
       .map(([k, pid]) => `${k} ${Math.round((100 * (cpuSeconds(pid) - cpu0[k])) / seconds)}%`)
       .join(', ');
-    const got = await tail.stop();
+    const got = await tail.stop(produced.measuredFrom);
     const split = (from, to) => ({
       delivered: got.counts.slice(from, to).reduce((x, y) => x + y, 0),
       expected: expected.slice(from, to).reduce((x, y) => x + y, 0),
@@ -485,6 +509,11 @@ function fanoutRows(f, o) {
       'p99 ≤ 50',
     ],
     [
+      `fan-out: latency in the first ${o.warmup} s (warm-up, left out above), filtered / unfiltered (ms p99 / max)`,
+      `${shown(f.filtered.warmup.p99)} / ${shown(f.filtered.warmup.max)}, ${shown(f.unfiltered.warmup.p99)} / ${shown(f.unfiltered.warmup.max)}`,
+      '-',
+    ],
+    [
       'fan-out: delivered / expected, filtered',
       `${f.filtered.delivered} / ${f.filtered.expected}`,
       'all',
@@ -539,6 +568,7 @@ async function main() {
     only: option('only', 'fanout,throughput,idle').split(','),
     rate: Number(option('rate', '20000')),
     duration: Number(option('duration', '10')),
+    warmup: Number(option('warmup', '2')),
     readers: Number(option('readers', '100')),
     unfiltered: Number(option('unfiltered', '2')),
     connections: Number(option('producers', '10')),
