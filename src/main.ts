@@ -1,12 +1,17 @@
 // First: holds the young generation small while the other modules load (see the file).
 import { releaseBootHeap } from './lifecycle/young-generation.util.js';
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'nestjs-pino';
 import { startPrimaryIfClustered } from './cluster/cluster-role.js';
 import { InvalidConfigError } from './config/app.config.js';
 import type { EnvDto } from './config/env.dto.js';
 import type { LifecycleState } from './lifecycle/lifecycle.state.js';
+
+/** How long a cluster worker waits for its Redis before it listens anyway (firstRedisReady). */
+const REDIS_READY_WAIT_MS = 2000;
 
 async function bootstrap(): Promise<void> {
   if (await startPrimaryIfClustered()) return;
@@ -45,11 +50,28 @@ async function bootstrap(): Promise<void> {
   openApi.setupOpenApi(app);
   const env = app.get(EnvDto);
   handleSignals(app, env, logger, app.get(lifecycle.LifecycleState));
+  if (cluster.isWorker) await firstRedisReady(app);
   await app.listen(env.PORT, env.HOST);
   releaseBootHeap();
   logger.log(
     `listening on ${env.HOST}:${env.PORT}, WebSocket ${env.WS_PATH}, storage ${env.STORAGE.join(',')}`,
   );
+}
+
+/**
+ * A cluster worker shares the port with siblings that may already serve, and the readiness a
+ * probe reads is one sibling's: a worker that listened before its Redis answered would refuse
+ * session handshakes with 503 while the instance reports ready. So a worker listens once its
+ * Redis client is ready, or after REDIS_READY_WAIT_MS if Redis is down (it then reports not
+ * ready and recovers by itself, like a single process). A single process listens at once.
+ */
+async function firstRedisReady(app: NestExpressApplication): Promise<void> {
+  const [{ REDIS_CLIENT }, { redisReady }] = await Promise.all([
+    import('./redis/redis.constants.js'),
+    import('./redis/redis-ready.util.js'),
+  ]);
+  const redis = app.get<Redis | null>(REDIS_CLIENT);
+  if (redis) await redisReady(redis, REDIS_READY_WAIT_MS);
 }
 
 /**

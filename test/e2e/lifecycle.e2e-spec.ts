@@ -188,12 +188,16 @@ describe('graceful shutdown', () => {
   });
 });
 
-/** Polls `url` until it answers anything but 200; undefined if it never does (or stops answering). */
+/**
+ * Polls `url` until it answers anything but 200. A probe that fails (no answer within 3 s, a
+ * reset) fails the test with its error, so that a flaky run says which it was.
+ */
 async function firstNon200(url: string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const res = await httpGet(url, 1000).catch(() => undefined);
-    if (res === undefined) return undefined;
+    const res = await httpGet(url, 3000).catch((error: Error) => {
+      throw new Error(`readiness probe during the drain failed: ${error.message}`);
+    });
     if (res.status !== 200) return res;
     await sleep(5);
   }
