@@ -252,8 +252,19 @@ function mainTasks(events, seconds) {
   return out;
 }
 
+const CHROMIUM = '/usr/bin/chromium';
+if (!fs.existsSync(CHROMIUM)) {
+  // The test command apt-installs it (scripts/test.sh); a bench never installs anything.
+  console.error(`bench-console: ${CHROMIUM} not found: apt-get install chromium (Debian's)`);
+  process.exit(1);
+}
 const service = await startService();
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await chromium
+  .launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  .catch(async (error) => {
+    await service.stop();
+    throw error;
+  });
 let producer;
 try {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
