@@ -88,6 +88,43 @@ describe('a spool left by a killed service', () => {
   );
 });
 
+describe('a spool of a worker that no longer exists (WORKERS shrank)', () => {
+  let spoolDir: string;
+
+  beforeEach(async () => {
+    spoolDir = await mkdtemp(join(tmpdir(), 'logger-spool-e2e-'));
+  });
+
+  afterEach(() => rm(spoolDir, { recursive: true, force: true }));
+
+  it('is replayed by a single process: Redis then holds every entry the 3 workers acked', async () => {
+    // Arrange: Redis down while WORKERS=3 acks from its workers' spools (connections spread
+    // round-robin over the workers, so each spools some)
+    const redis = await startRedis({ persistent: true });
+    const env = { STORAGE: 'redis', REDIS_URL: redis.url, SPOOL_DIR: spoolDir, ...FAST_BREAKER };
+    await redis.kill();
+    const cluster = await startService({ env: { ...env, WORKERS: '3' } });
+    const clients = await Promise.all(Array.from({ length: 9 }, () => connect(cluster.wsUrl())));
+    const sent = await Promise.all(clients.map((c, i) => sendBatches(c, `shrink-${i}`, 4, 25)));
+    const exit = await cluster.stop('SIGTERM');
+    const workerSpools = readdirSync(spoolDir).filter((n) => n.startsWith('worker-'));
+
+    // Act: Redis back, WORKERS=1 on the same spool directory
+    await redis.restart();
+    await startService({ env: { ...env, WORKERS: '1' } });
+    const client = await redis.client();
+    await waitForCount(async () => (await streamCorrelationIds(client)).length, 900);
+
+    // Assert: every acked entry once; no worker directory left behind
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(workerSpools.sort()).toEqual(['worker-1', 'worker-2']);
+    const stored = await streamCorrelationIds(client);
+    expect(stored).toHaveLength(900);
+    expect(new Set(stored)).toEqual(new Set(sent.flat(2)));
+    expect(readdirSync(spoolDir).filter((n) => n.startsWith('worker-'))).toEqual([]);
+  });
+});
+
 describe('a SIGTERM while the database hangs', () => {
   let spoolDir: string;
 

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
+import { adoptOrphanSpools } from '../../cluster/worker-spool.util.js';
+import { workerIndex } from '../../cluster/worker.channel.js';
 import { InvalidConfigError } from '../../config/app.config.js';
 import type { EnvDto, StorageKind } from '../../config/env.dto.js';
 import { createRedisClient } from '../../redis/create-redis-client.js';
@@ -74,7 +76,7 @@ export async function createConfiguredLogSink(
       sinks.push(new MeasuredSink(sink, metrics.for(kind)));
       continue;
     }
-    const spool = await openSpool(join(env.SPOOL_DIR, kind), env);
+    const spool = await openSpool(kind, env);
     const policy = createSinkPolicy({
       timeoutMs: env.STORAGE_WRITE_TIMEOUT_MS,
       failures: env.BREAKER_FAILURES,
@@ -109,9 +111,20 @@ function redisSink(env: EnvDto): LogSink {
   });
 }
 
-async function openSpool(dir: string, env: EnvDto): Promise<Spool> {
+async function openSpool(kind: string, env: EnvDto): Promise<Spool> {
   try {
-    return await Spool.open(dir, { maxBytes: env.SPOOL_MAX_BYTES, fsync: env.FSYNC });
+    const index = workerIndex();
+    if (index === undefined || index === 0) {
+      // SPOOL_DIR is the root here: it takes over what workers that no longer exist spooled.
+      const taken = await adoptOrphanSpools(env.SPOOL_DIR, kind, env.WORKERS);
+      if (taken > 0) {
+        new Logger('Spool').log(`${kind}: took over ${taken} segments of workers beyond WORKERS`);
+      }
+    }
+    return await Spool.open(join(env.SPOOL_DIR, kind), {
+      maxBytes: env.SPOOL_MAX_BYTES,
+      fsync: env.FSYNC,
+    });
   } catch (error) {
     throw new InvalidConfigError(
       `invalid environment variable SPOOL_DIR=${JSON.stringify(env.SPOOL_DIR)}: ${(error as Error).message}`,

@@ -6,7 +6,8 @@ import { decodeRecords, encodeRecords } from './spool-record.codec.js';
 
 /** A segment is sealed (no more appends) once it holds this much, so replay can delete it. */
 const SEGMENT_BYTES = 8 << 20;
-const SEGMENT = /^(\d{16})\.spool$/;
+/** A segment's file name; its number orders the segments, oldest first. */
+export const SEGMENT_FILE = /^(\d{16})\.spool$/;
 
 export interface SpoolOptions {
   maxBytes: number;
@@ -52,7 +53,7 @@ export class Spool {
     const spool = new Spool(dir, options);
     await mkdir(dir, { recursive: true });
     for (const name of (await readdir(dir)).sort()) {
-      const match = SEGMENT.exec(name);
+      const match = SEGMENT_FILE.exec(name);
       if (!match) continue;
       const segment = Number(match[1]);
       const { size } = await stat(join(dir, name));
@@ -121,7 +122,7 @@ export class Spool {
     reading.pos += batch.groups.length;
     if (reading.pos < reading.groups.length) return;
     this.reading = undefined;
-    await unlink(join(this.dir, name(reading.segment)));
+    await unlink(join(this.dir, segmentFileName(reading.segment)));
     this.segments = this.segments.filter((s) => s !== reading.segment);
     this.total -= reading.bytes;
     this.lastError = undefined; // space was freed: appends may succeed again
@@ -176,7 +177,7 @@ export class Spool {
 
   private async create(): Promise<NonNullable<Spool['active']>> {
     const segment = (this.segments.at(-1) ?? 0) + 1;
-    const file = await open(join(this.dir, name(segment)), 'a');
+    const file = await open(join(this.dir, segmentFileName(segment)), 'a');
     if (this.options.fsync === 'always') await syncDir(this.dir);
     this.segments.push(segment);
     this.sizes.set(segment, 0);
@@ -189,7 +190,7 @@ export class Spool {
     const segment = this.segments[0];
     if (segment === undefined) return false;
     if (this.active?.segment === segment) await this.seal();
-    const buf = await readFile(join(this.dir, name(segment)));
+    const buf = await readFile(join(this.dir, segmentFileName(segment)));
     const { groups } = decodeRecords(buf);
     this.reading = { segment, bytes: this.sizes.get(segment) ?? buf.length, groups, pos: 0 };
     if (groups.length === 0) {
@@ -213,7 +214,7 @@ export class Spool {
   }
 }
 
-function name(segment: number): string {
+export function segmentFileName(segment: number): string {
   return `${String(segment).padStart(16, '0')}.spool`;
 }
 
