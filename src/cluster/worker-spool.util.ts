@@ -1,7 +1,7 @@
-import { mkdir, readdir, rename, rmdir } from 'node:fs/promises';
+import { readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EnvDto } from '../config/env.dto.js';
-import { SEGMENT_FILE, segmentFileName } from '../storage/spool/spool.js';
+import { moveSegments } from '../storage/spool/spool.js';
 import { workerIndex } from './worker.channel.js';
 
 const WORKER_DIR = /^worker-(\d+)$/;
@@ -24,43 +24,25 @@ export function withWorkerSpool(env: EnvDto): EnvDto {
 /**
  * After WORKERS shrank, no worker replays `${root}/worker-j/${kind}` for j >= workers: what those
  * spooled (acked, not yet in the backend) would stay on disk for good. The spool of `root` (a
- * single process, or worker 0, before it opens its own spool) takes their segments over, by
- * rename, numbered after its own. A rename is atomic, so a crash half-way leaves each segment in
- * exactly one spool, and the next boot takes the rest. Returns how many segments it took.
+ * single process, or worker 0, before it opens its own spool) takes their segments over
+ * (Spool's moveSegments); a crash half-way leaves the rest for the next boot. Returns how many
+ * segments it took.
  */
 export async function adoptOrphanSpools(
   root: string,
   kind: string,
   workers: number,
 ): Promise<number> {
-  const orphans = (await readdir(root).catch(() => []))
+  const orphans = (await readdir(root).catch(() => [] as string[]))
     .map((name) => WORKER_DIR.exec(name))
     .filter((m): m is RegExpExecArray => m !== null && Number(m[1]) >= workers)
     .map((m) => join(root, m[0], kind));
-  if (orphans.length === 0) return 0;
-  const target = join(root, kind);
-  await mkdir(target, { recursive: true });
-  const own = await segmentsIn(target);
-  let next = (own.at(-1) ?? 0) + 1;
   let taken = 0;
   for (const dir of orphans) {
-    for (const segment of await segmentsIn(dir)) {
-      await rename(join(dir, segmentFileName(segment)), join(target, segmentFileName(next++)));
-      taken++;
-    }
+    taken += await moveSegments(dir, join(root, kind));
     // Only once empty (a file of someone else's stays, and so does the directory).
     await rmdir(dir).catch(() => undefined);
     await rmdir(join(dir, '..')).catch(() => undefined);
   }
   return taken;
-}
-
-/** The segment numbers of a spool directory, ascending ([] if there is none). */
-async function segmentsIn(dir: string): Promise<number[]> {
-  const names = await readdir(dir).catch(() => []);
-  return names
-    .map((name) => SEGMENT_FILE.exec(name))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => Number(m[1]))
-    .sort((a, b) => a - b);
 }

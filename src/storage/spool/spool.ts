@@ -1,4 +1,13 @@
-import { mkdir, open, readdir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
+import {
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  stat,
+  unlink,
+  type FileHandle,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FsyncMode } from '../../config/env.dto.js';
 import type { EntryGroup } from '../sinks/entry-group.js';
@@ -6,8 +15,7 @@ import { decodeRecords, encodeRecords } from './spool-record.codec.js';
 
 /** A segment is sealed (no more appends) once it holds this much, so replay can delete it. */
 const SEGMENT_BYTES = 8 << 20;
-/** A segment's file name; its number orders the segments, oldest first. */
-export const SEGMENT_FILE = /^(\d{16})\.spool$/;
+const SEGMENT_FILE = /^(\d{16})\.spool$/;
 
 export interface SpoolOptions {
   maxBytes: number;
@@ -52,11 +60,8 @@ export class Spool {
   static async open(dir: string, options: SpoolOptions): Promise<Spool> {
     const spool = new Spool(dir, options);
     await mkdir(dir, { recursive: true });
-    for (const name of (await readdir(dir)).sort()) {
-      const match = SEGMENT_FILE.exec(name);
-      if (!match) continue;
-      const segment = Number(match[1]);
-      const { size } = await stat(join(dir, name));
+    for (const segment of await segmentsIn(dir)) {
+      const { size } = await stat(join(dir, segmentFileName(segment)));
       spool.segments.push(segment);
       spool.sizes.set(segment, size);
       spool.total += size;
@@ -214,7 +219,33 @@ export class Spool {
   }
 }
 
-export function segmentFileName(segment: number): string {
+/**
+ * Moves the segments of the spool in `from` (one no process opens any more) into the spool in
+ * `to`, before `to` is opened, numbered after its own: they are replayed after them. A rename is
+ * atomic, so a crash half-way leaves each segment in exactly one spool. Returns how many moved.
+ */
+export async function moveSegments(from: string, to: string): Promise<number> {
+  const moving = await segmentsIn(from);
+  if (moving.length === 0) return 0;
+  await mkdir(to, { recursive: true });
+  let next = ((await segmentsIn(to)).at(-1) ?? 0) + 1;
+  for (const segment of moving) {
+    await rename(join(from, segmentFileName(segment)), join(to, segmentFileName(next++)));
+  }
+  return moving.length;
+}
+
+/** The segment numbers of a spool directory, oldest first ([] if there is no directory). */
+async function segmentsIn(dir: string): Promise<number[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names
+    .map((name) => SEGMENT_FILE.exec(name))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+function segmentFileName(segment: number): string {
   return `${String(segment).padStart(16, '0')}.spool`;
 }
 
