@@ -15,6 +15,7 @@ import {
   type FrameCase,
   type FrameSpec,
 } from '../../test/support/protocol-oracle.js';
+import { serverFramePayloads } from '../../test/support/ws-frame.js';
 import { createPrincipal } from '../auth/principal.js';
 import { EnvDto } from '../config/env.dto.js';
 import { LogBatchPipe } from '../contract/log-batch.pipe.js';
@@ -86,6 +87,8 @@ class RecordingStorage {
 
 /** The ws socket: records replies, and whether each ack left only after its entries were written. */
 class FakeWs extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
   readonly sent: string[] = [];
   readonly ackedUnwritten: string[] = [];
 
@@ -111,10 +114,17 @@ class FakeWs extends EventEmitter {
   close(): void {}
 }
 
+/** Hands each reply frame written to it to the fake ws, as if ws.send had been called. */
 class FakeSocket extends EventEmitter {
   writableLength = 0;
+  constructor(private readonly ws: FakeWs) {
+    super();
+  }
   cork(): void {}
   uncork(): void {}
+  write(bytes: Buffer): void {
+    for (const reply of serverFramePayloads(bytes)) this.ws.send(reply);
+  }
 }
 
 /** The frames of one socket read, then how many pending writes complete before the next read. */
@@ -189,7 +199,7 @@ describe('SPEC §3 protocol, as a property of WsConnection and LogsGateway', () 
     const limits = { maxInflight: env.WS_MAX_INFLIGHT, maxQueuedReplyBytes: 1 << 20 };
     const onError = (error: unknown) =>
       defects.push(`handler defect: ${String(error).slice(0, 200)}`);
-    const socket = new FakeSocket() as unknown as Socket;
+    const socket = new FakeSocket(ws) as unknown as Socket;
     const connection = new WsConnection(
       ws as unknown as WebSocket,
       socket,

@@ -4,6 +4,12 @@ import { ReplyWithEffect, type EncodedReply } from './wire.js';
 const PENDING = 0;
 type Slot = EncodedReply | ReplyWithEffect | typeof PENDING;
 
+/**
+ * The replies of one flush, handed to the target together. One array for every queue: a flush
+ * empties it before anything it calls could flush another queue.
+ */
+const outgoing: EncodedReply[] = [];
+
 /** Consecutive frames of one connection, by the sequence numbers their slots got. */
 export interface FrameSpan {
   readonly first: number;
@@ -12,7 +18,8 @@ export interface FrameSpan {
 
 /** Where a ReplyQueue's replies go once they are next in line. */
 export interface ReplyTarget {
-  sendReply(reply: EncodedReply): void;
+  /** Sends replies in order, in one write; `replies` is reused once this returns. */
+  sendReplies(replies: readonly EncodedReply[]): void;
   /** Called after every flush, when replies have left and slots have been freed. */
   afterFlush(): void;
   /** The queue can no longer answer in order (a defect): end the connection. */
@@ -87,15 +94,25 @@ export class ReplyQueue {
     while (n < slots.length && slots[n] !== PENDING) {
       const slot = slots[n++];
       if (slot instanceof ReplyWithEffect) {
-        this.target.sendReply(slot.reply);
+        outgoing.push(slot.reply);
+        this.send();
         slot.onSent();
       } else {
-        this.target.sendReply(slot as EncodedReply);
+        outgoing.push(slot as EncodedReply);
       }
     }
+    if (outgoing.length > 0) this.send();
     slots.splice(0, n);
     this.head += n;
     this.target.afterFlush();
+  }
+
+  private send(): void {
+    try {
+      this.target.sendReplies(outgoing);
+    } finally {
+      outgoing.length = 0;
+    }
   }
 }
 

@@ -30,4 +30,20 @@ describe(textFrames.name, () => {
       pbtParameters(200),
     );
   });
+
+  it('encodes a string as its UTF-8 bytes, mixed with buffers', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.uint8Array()), {
+          maxLength: 6,
+        }),
+        (mixed) => {
+          const payloads = mixed.map((p) => (typeof p === 'string' ? p : Buffer.from(p)));
+          const bytes = payloads.map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
+          expect(textFrames(payloads).equals(Buffer.concat(bytes.map(wsFrame)))).toBe(true);
+        },
+      ),
+      pbtParameters(200),
+    );
+  });
 });

@@ -2,17 +2,21 @@ const FIN_TEXT = 0x81;
 
 /**
  * Server-to-client text frames (RFC 6455 §5.2: FIN, opcode 1, unmasked) of `payloads`, in one
- * buffer, so that a live-tail group reaches a subscriber in one socket write instead of two per
- * entry through ws's Sender (measured: most of the tail's send cost). Only valid on a socket
- * whose ws Sender never queues, i.e. without permessage-deflate (IngestWsAdapter turns it off).
+ * buffer, so that a tick's replies or a live-tail group reach a peer in one socket write instead
+ * of two per frame through ws's Sender (measured: most of the cost of a reply and of a push).
+ * Only valid on a socket whose ws Sender never queues, i.e. without permessage-deflate
+ * (IngestWsAdapter turns it off). A string is sent as its UTF-8 bytes.
  */
-export function textFrames(payloads: readonly Buffer[]): Buffer {
+export function textFrames(payloads: readonly (string | Buffer)[]): Buffer {
   let size = 0;
-  for (const p of payloads) size += headerSize(p.length) + p.length;
+  for (const p of payloads) {
+    const n = byteLength(p);
+    size += headerSize(n) + n;
+  }
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   for (const p of payloads) {
-    const n = p.length;
+    const n = byteLength(p);
     out[at] = FIN_TEXT;
     if (n < 126) {
       out[at + 1] = n;
@@ -27,9 +31,13 @@ export function textFrames(payloads: readonly Buffer[]): Buffer {
       out.writeUInt32BE(n >>> 0, at + 6);
       at += 10;
     }
-    at += p.copy(out, at);
+    at += typeof p === 'string' ? out.write(p, at) : p.copy(out, at);
   }
   return out;
+}
+
+function byteLength(payload: string | Buffer): number {
+  return typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
 }
 
 function headerSize(n: number): number {

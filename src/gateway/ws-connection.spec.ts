@@ -6,8 +6,11 @@ import { createPrincipal } from '../auth/principal.js';
 import { PendingReply } from './pending-reply.js';
 import type { FrameSpan } from './reply-queue.js';
 import { WsConnection } from './ws-connection.js';
+import { serverFramePayloads } from '../../test/support/ws-frame.js';
 
 class FakeWs extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
   sent: string[] = [];
   paused = false;
   closedWith?: number;
@@ -25,10 +28,17 @@ class FakeWs extends EventEmitter {
   }
 }
 
+/** Hands each reply frame written to it to the fake ws, as if ws.send had been called. */
 class FakeSocket extends EventEmitter {
   writableLength = 0;
+  constructor(private readonly ws: FakeWs) {
+    super();
+  }
   cork() {}
   uncork() {}
+  write(bytes: Buffer) {
+    for (const reply of serverFramePayloads(bytes)) this.ws.send(reply);
+  }
 }
 
 const principal = createPrincipal(
@@ -46,7 +56,7 @@ function setup(handlers: MessageMappingProperties[], maxInflight = 256) {
   const defects: unknown[] = [];
   const connection = new WsConnection(
     ws as unknown as WebSocket,
-    new FakeSocket() as unknown as Socket,
+    new FakeSocket(ws) as unknown as Socket,
     principal,
     limits,
     (error) => defects.push(error),

@@ -170,6 +170,11 @@ export class WsConnection implements Revocable, ReplyTarget, TailOutlet {
     this.ws.send(reply, TEXT);
   }
 
+  /** A flush of replies: framed here and written at once, as pushAll does (see there). */
+  sendReplies(replies: readonly EncodedReply[]): void {
+    this.write(replies);
+  }
+
   afterFlush(): void {
     if (this.revoked && this.replies.length === 0)
       this.close(CLOSE_SESSION_REVOKED, 'session revoked');
@@ -191,9 +196,14 @@ export class WsConnection implements Revocable, ReplyTarget, TailOutlet {
    * this server (no permessage-deflate), so the frames stay in order with ws.send's.
    */
   pushAll(frames: readonly Buffer[]): void {
+    this.write(frames);
+  }
+
+  /** Frames written past ws's Sender; like ws.send, nothing once the close handshake began. */
+  private write(payloads: readonly EncodedReply[]): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
     this.cork();
-    this.socket.write(textFrames(frames));
+    this.socket.write(textFrames(payloads));
   }
 
   /** Corks the socket until the end of this tick, so a tick's replies leave in one write. */

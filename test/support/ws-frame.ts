@@ -34,3 +34,25 @@ export function clientFrame(payload: string | Buffer, opcode = OPCODE_TEXT): Buf
 export function deeplyNested(depth: number): string {
   return '['.repeat(depth) + ']'.repeat(depth);
 }
+
+/**
+ * The payloads of unmasked server frames written back to back (as WsConnection writes its
+ * replies), as strings: what a fake socket of a unit test saw written.
+ */
+export function serverFramePayloads(bytes: Buffer): string[] {
+  const payloads: string[] = [];
+  for (let at = 0; at < bytes.length;) {
+    let n = bytes[at + 1] & 0x7f;
+    let start = at + 2;
+    if (n === 126) {
+      n = bytes.readUInt16BE(at + 2);
+      start = at + 4;
+    } else if (n === 127) {
+      n = Number(bytes.readBigUInt64BE(at + 2));
+      start = at + 10;
+    }
+    payloads.push(bytes.toString('utf8', start, start + n));
+    at = start + n;
+  }
+  return payloads;
+}
