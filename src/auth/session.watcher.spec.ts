@@ -46,7 +46,7 @@ describe(SessionWatcher.name, () => {
     // Arrange
     const store = new Map([['kept', ALICE]]);
     const { repo, calls } = repository(store);
-    const watcher = new SessionWatcher(null, repo, env);
+    const watcher = new SessionWatcher(null, repo, env, null);
     const gone = [sessionConnection('gone'), sessionConnection('gone')];
     const kept = sessionConnection('kept');
     for (const c of [...gone, kept]) watcher.watch(c);
@@ -64,7 +64,7 @@ describe(SessionWatcher.name, () => {
     // Arrange
     const moved = { ...ALICE, ipaddress: '10.9.9.9' };
     const { repo } = repository(new Map([['k', moved]]));
-    const watcher = new SessionWatcher(null, repo, env);
+    const watcher = new SessionWatcher(null, repo, env, null);
     const connection = sessionConnection('k');
     watcher.watch(connection);
 
@@ -80,7 +80,7 @@ describe(SessionWatcher.name, () => {
   it('revokes nothing while the session store is down', async () => {
     // Arrange
     const { repo } = repository(new Map(), { value: true });
-    const watcher = new SessionWatcher(null, repo, env);
+    const watcher = new SessionWatcher(null, repo, env, null);
     const connection = sessionConnection('k');
     watcher.watch(connection);
 
@@ -94,7 +94,7 @@ describe(SessionWatcher.name, () => {
   it('ignores static-key connections and forgets unwatched ones', async () => {
     // Arrange
     const { repo, calls } = repository(new Map());
-    const watcher = new SessionWatcher(null, repo, env);
+    const watcher = new SessionWatcher(null, repo, env, null);
     const staticKey = new FakeConnection(createPrincipal('svc', ['ingest'], ALICE, 'abcd1234'));
     const left = sessionConnection('k');
     watcher.watch(staticKey);

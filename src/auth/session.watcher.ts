@@ -9,8 +9,7 @@ import type { Redis } from 'ioredis';
 import { DomainError } from '../common/domain.error.js';
 import { EnvDto } from '../config/env.dto.js';
 import type { ActiveSession } from '../contract/log-entry.dto.js';
-import { createRedisClient } from '../redis/create-redis-client.js';
-import { REDIS_CLIENT } from '../redis/redis.constants.js';
+import { REDIS_CLIENT, REDIS_CONNECTOR, type RedisConnector } from '../redis/redis.constants.js';
 import { createPrincipal } from './principal.js';
 import type { Revocable } from './revocable.js';
 import { SessionRepository } from './session.repository.js';
@@ -37,12 +36,13 @@ export class SessionWatcher implements OnModuleInit, OnModuleDestroy {
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
     private readonly sessions: SessionRepository,
     private readonly env: EnvDto,
+    @Inject(REDIS_CONNECTOR) private readonly connect: RedisConnector | null,
   ) {}
 
   onModuleInit(): void {
-    if (!this.redis || !this.env.REDIS_URL) return;
+    if (!this.redis || !this.connect) return;
     this.timer = setInterval(() => void this.recheck(), this.env.SESSION_CACHE_MS / 2).unref();
-    this.listen(this.env.REDIS_URL, this.redis.options.db ?? 0);
+    this.listen(this.connect, this.redis.options.db ?? 0);
   }
 
   onModuleDestroy(): void {
@@ -103,8 +103,8 @@ export class SessionWatcher implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Keyspace notifications, where the server emits them: `del` and `expired` key events. */
-  private listen(url: string, db: number): void {
-    const subscriber = (this.subscriber = createRedisClient(url, 'session-events'));
+  private listen(connect: RedisConnector, db: number): void {
+    const subscriber = (this.subscriber = connect('session-events'));
     const prefix = this.env.SESSION_KEY_PREFIX;
     subscriber.on('message', (_channel: string, redisKey: string) => {
       if (!redisKey.startsWith(prefix)) return;

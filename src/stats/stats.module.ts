@@ -3,7 +3,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { WORKER_CHANNEL } from '../cluster/cluster.constants.js';
 import type { WorkerChannel } from '../cluster/worker.channel.js';
 import { EnvDto } from '../config/env.dto.js';
-import { createRedisClient } from '../redis/create-redis-client.js';
+import { REDIS_CONNECTOR, type RedisConnector } from '../redis/redis.constants.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { StorageService } from '../storage/storage.service.js';
 import { ClusterStatsStore } from './cluster.stats-store.js';
@@ -24,11 +24,14 @@ import { StatsRecorder } from './stats.recorder.js';
   providers: [
     {
       provide: STATS_STORE,
-      inject: [EnvDto, { token: WORKER_CHANNEL, optional: true }],
-      useFactory: (env: EnvDto, channel?: WorkerChannel | null): StatsStore => {
-        if (!env.REDIS_URL)
-          return channel ? new ClusterStatsStore(channel) : new InProcessStatsStore();
-        const redis = createRedisClient(env.REDIS_URL, 'stats');
+      inject: [EnvDto, REDIS_CONNECTOR, { token: WORKER_CHANNEL, optional: true }],
+      useFactory: (
+        env: EnvDto,
+        connect: RedisConnector | null,
+        channel?: WorkerChannel | null,
+      ): StatsStore => {
+        if (!connect) return channel ? new ClusterStatsStore(channel) : new InProcessStatsStore();
+        const redis = connect('stats');
         redis.connect().catch(() => undefined); // logged by the client; it reconnects by itself
         return new RedisStatsStore(redis, env.REDIS_STREAM_KEY);
       },

@@ -5,8 +5,7 @@ import type { WorkerChannel } from '../cluster/worker.channel.js';
 import { EnvDto } from '../config/env.dto.js';
 import { TAIL_METRICS_SOURCE } from '../metrics/metrics.constants.js';
 import type { TailMetricsSource } from '../metrics/metrics-sources.interface.js';
-import { createRedisClient } from '../redis/create-redis-client.js';
-import { REDIS_CLIENT } from '../redis/redis.constants.js';
+import { REDIS_CLIENT, REDIS_CONNECTOR, type RedisConnector } from '../redis/redis.constants.js';
 import { ClusterTailBus } from './cluster.tail-bus.js';
 import { InProcessTailBus } from './in-process.tail-bus.js';
 import { RedisTailBus } from './redis.tail-bus.js';
@@ -28,10 +27,15 @@ export function tailChannel(env: EnvDto): string {
   providers: [
     {
       provide: TAIL_BUS,
-      inject: [EnvDto, REDIS_CLIENT, { token: WORKER_CHANNEL, optional: true }],
-      useFactory: (env: EnvDto, redis: Redis | null, channel?: WorkerChannel | null): TailBus =>
-        redis && env.REDIS_URL
-          ? new RedisTailBus(redis, createRedisClient(env.REDIS_URL, 'tail'), tailChannel(env))
+      inject: [EnvDto, REDIS_CLIENT, REDIS_CONNECTOR, { token: WORKER_CHANNEL, optional: true }],
+      useFactory: (
+        env: EnvDto,
+        redis: Redis | null,
+        connect: RedisConnector | null,
+        channel?: WorkerChannel | null,
+      ): TailBus =>
+        redis && connect
+          ? new RedisTailBus(redis, connect('tail'), tailChannel(env))
           : channel
             ? new ClusterTailBus(channel)
             : new InProcessTailBus(),

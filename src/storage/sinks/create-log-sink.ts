@@ -4,7 +4,6 @@ import { adoptOrphanSpools } from '../../cluster/worker-spool.util.js';
 import { workerIndex } from '../../cluster/worker.channel.js';
 import { InvalidConfigError } from '../../config/app.config.js';
 import type { EnvDto, StorageKind } from '../../config/env.dto.js';
-import { createRedisClient } from '../../redis/create-redis-client.js';
 import { GuardedSink } from '../guard/guarded.sink.js';
 import { createSinkPolicy } from '../guard/sink-policy.js';
 import { Spool } from '../spool/spool.js';
@@ -26,7 +25,8 @@ const LOCAL_KINDS: ReadonlySet<StorageKind> = new Set(['file']);
 /**
  * Builds the bare sink of one `STORAGE` kind. Exhaustive: adding a kind to `STORAGE_KINDS` fails
  * to compile here until it is handled, and a kind that slips past validation throws at boot.
- * `pg` is imported only when a kind needs it: loading it costs a start ~30 ms (issue 13).
+ * `pg` and ioredis are imported only when a kind needs them: loading them costs a start ~30 ms
+ * and ~10 ms (issue 13).
  */
 export async function createLogSink(
   kind: StorageKind,
@@ -98,7 +98,8 @@ function fileSink(dir: string, env: EnvDto, ledger?: ProducerLedger): LogSink {
   }
 }
 
-function redisSink(env: EnvDto): LogSink {
+async function redisSink(env: EnvDto): Promise<LogSink> {
+  const { createRedisClient } = await import('../../redis/create-redis-client.js');
   // Its own connection: the dedupe mark needs one writer's commands in order (see the sink).
   const client = createRedisClient(env.REDIS_URL!, 'stream');
   client.connect().catch((error: Error) => {
