@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
+import { pbtParameters } from '../../../test/support/pbt-seed.js';
 import type { EntryGroup } from './entry-group.js';
-import { JsonlFileSink } from './jsonl-file.sink.js';
+import { encodeLines, JsonlFileSink } from './jsonl-file.sink.js';
 
 let seq = 0;
 const group = (day: string, lines: string[]): EntryGroup[] => [
@@ -133,5 +135,21 @@ describe(JsonlFileSink.name, () => {
 
     // Assert
     await expect(sink.write(group('2026-01-21', ['{}']))).rejects.toThrow(/closed/);
+  });
+});
+
+describe(encodeLines.name, () => {
+  it('is the UTF-8 of the lines, each ending in a newline, after one more when torn', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'grapheme', maxLength: 200 }), { minLength: 1, maxLength: 8 }),
+        fc.boolean(),
+        (lines, torn) => {
+          const expected = Buffer.from((torn ? '\n' : '') + lines.map((l) => `${l}\n`).join(''));
+          expect(encodeLines(lines, torn).equals(expected)).toBe(true);
+        },
+      ),
+      pbtParameters(200),
+    );
   });
 });
