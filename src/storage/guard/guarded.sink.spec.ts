@@ -237,6 +237,7 @@ describe(GuardedSink.name, () => {
     const left = [group(), group()];
     const spool = await Spool.open(join(root, 'fake'), { maxBytes: 1 << 20, fsync: 'never' });
     for (const g of left) await spool.append([g]);
+    await spool.close();
     inner.mode = 'fail';
 
     // Act
@@ -278,5 +279,6 @@ describe(GuardedSink.name, () => {
     expect(readdirSync(join(root, 'fake')).length).toBe(1);
     const reopened = await Spool.open(join(root, 'fake'), { maxBytes: 1 << 20, fsync: 'never' });
     expect(reopened.empty).toBe(false);
+    await reopened.close();
   });
 });

@@ -31,9 +31,18 @@ describe(Spool.name, () => {
     dir = join(mkdtempSync(join(tmpdir(), 'spool-')), 'redis');
   });
 
-  afterEach(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+  /** Every spool a test opened: closed after it (a test's "crash" leaves its spool open till then). */
+  const opened: Spool[] = [];
+  afterEach(async () => {
+    for (const spool of opened.splice(0)) await spool.close();
+    rmSync(join(dir, '..'), { recursive: true, force: true });
+  });
 
-  const open = (maxBytes = 1 << 20) => Spool.open(dir, { maxBytes, fsync: 'never' });
+  const open = async (maxBytes = 1 << 20, fsync: 'never' | 'always' = 'never') => {
+    const spool = await Spool.open(dir, { maxBytes, fsync });
+    opened.push(spool);
+    return spool;
+  };
 
   it('starts empty, gives back appended groups in order and deletes them once committed', async () => {
     // Arrange
@@ -185,7 +194,7 @@ describe(Spool.name, () => {
 
   it('with fsync=always fdatasyncs each append (and the dir of a new segment) before it resolves', async () => {
     // Arrange: FileHandle is not exported; its prototype is that of any open handle
-    const spool = await Spool.open(dir, { maxBytes: 1 << 20, fsync: 'always' });
+    const spool = await open(1 << 20, 'always');
     const probe = await openFile(join(dir, '..', 'probe'), 'w');
     const datasync = jest.spyOn(
       Object.getPrototypeOf(probe) as { datasync(): Promise<void> },

@@ -183,10 +183,11 @@ export class Spool {
   private async create(): Promise<NonNullable<Spool['active']>> {
     const segment = (this.segments.at(-1) ?? 0) + 1;
     const file = await open(join(this.dir, segmentFileName(segment)), 'a');
-    if (this.options.fsync === 'always') await syncDir(this.dir);
+    // Active before the directory sync, so that close() closes the file even if the sync fails.
     this.segments.push(segment);
     this.sizes.set(segment, 0);
     this.active = { segment, file, bytes: 0 };
+    if (this.options.fsync === 'always') await syncDir(this.dir);
     return this.active;
   }
 
