@@ -20,9 +20,6 @@ export interface ConnectionLimits {
   maxQueuedReplyBytes: number;
 }
 
-/** Every reply is a text frame, the pre-encoded ack bytes included. */
-const TEXT = { binary: false };
-
 const MALFORMED = errorFrame(400, 'malformed JSON');
 const BINARY = errorFrame(400, 'binary frames are not supported: send JSON text frames');
 const REVOKED = errorFrame(401, 'session expired or revoked');
@@ -93,7 +90,7 @@ export class WsConnection implements Revocable, ReplyTarget, TailOutlet {
   /** Makes this a producer connection and sends `hello`, the first frame the client gets. */
   startProducerStream(producer: ProducerStream): void {
     this.producer = producer;
-    this.sendReply(producer.hello());
+    this.write([producer.hello()]);
   }
 
   listen(handlers: MessageMappingProperties[]): void {
@@ -164,13 +161,7 @@ export class WsConnection implements Revocable, ReplyTarget, TailOutlet {
     this.maybeResume();
   }
 
-  sendReply(reply: EncodedReply): void {
-    if (this.closed) return;
-    this.cork();
-    this.ws.send(reply, TEXT);
-  }
-
-  /** A flush of replies: framed here and written at once, as pushAll does (see there). */
+  /** A flush of replies, framed here and written at once (see write). */
   sendReplies(replies: readonly EncodedReply[]): void {
     this.write(replies);
   }
@@ -188,18 +179,19 @@ export class WsConnection implements Revocable, ReplyTarget, TailOutlet {
 
   /** A live-tail push: sent now, corked with this tick's replies, outside the reply order. */
   push(frame: string | Buffer): void {
-    this.sendReply(frame);
+    this.write([frame]);
   }
 
-  /**
-   * A live-tail group: framed here and written at once, past ws's Sender, which never queues on
-   * this server (no permessage-deflate), so the frames stay in order with ws.send's.
-   */
+  /** A live-tail group, in one write. */
   pushAll(frames: readonly Buffer[]): void {
     this.write(frames);
   }
 
-  /** Frames written past ws's Sender; like ws.send, nothing once the close handshake began. */
+  /**
+   * Every frame the server sends on this connection but ws's own (close, ping): framed here and
+   * written at once, past ws's Sender, which never queues on this server (no permessage-deflate),
+   * so they stay in order with ws's frames. Like ws.send, nothing once the close handshake began.
+   */
   private write(payloads: readonly EncodedReply[]): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
     this.cork();
