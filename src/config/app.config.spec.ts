@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { InvalidConfigError, validateEnv } from './app.config.js';
+import { availableCpus } from './available-cpus.util.js';
 
 describe(validateEnv.name, () => {
   it('applies the SPEC defaults to an empty environment', () => {
@@ -81,7 +81,7 @@ describe('validateEnv WORKERS', () => {
 
   it('takes a positive integer, and auto as every available core', () => {
     expect(validateEnv({ WORKERS: '3' }).WORKERS).toBe(3);
-    expect(validateEnv({ WORKERS: ' Auto ' }).WORKERS).toBe(availableParallelism());
+    expect(validateEnv({ WORKERS: ' Auto ' }).WORKERS).toBe(availableCpus());
   });
 
   it.each(['0', '-2', '1.5', 'many', '0x2'])('refuses WORKERS=%s, naming it', (value) => {

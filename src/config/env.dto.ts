@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Transform } from 'class-transformer';
 import {
   ArrayUnique,
@@ -12,6 +11,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { availableCpus } from './available-cpus.util.js';
 
 /** Storage strategies of SPEC §5; `STORAGE` is one of them or a comma list of them. */
 export const STORAGE_KINDS = ['file', 'redis', 'postgres'] as const;
@@ -32,10 +32,10 @@ const ORIGIN = /^https?:\/\/[^/?#\s:]+(:\d{1,5})?$/i;
 const integer = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (/^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN) : value;
 
-/** WORKERS: `auto` is every core this process may use; anything else must be a decimal integer. */
+/** WORKERS: `auto` is every core this process may use (availableCpus); else a decimal integer. */
 const workers = (arg: { value: unknown }) =>
   typeof arg.value === 'string' && arg.value.trim().toLowerCase() === 'auto'
-    ? availableParallelism()
+    ? availableCpus()
     : integer(arg);
 
 const trimmed = ({ value }: { value: unknown }) =>
@@ -61,7 +61,8 @@ export class EnvDto {
 
   /**
    * Processes serving the port (src/cluster): 1 is one process, as without the variable; more
-   * makes a supervising primary fork that many workers; `auto` is os.availableParallelism().
+   * makes a supervising primary fork that many workers; `auto` is availableCpus(): the cores
+   * this process may use, within its container's CPU quota.
    */
   @Transform(workers)
   @IsInt({ message: 'WORKERS must be a positive integer or auto' })
