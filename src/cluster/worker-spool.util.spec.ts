@@ -1,17 +1,10 @@
+import { groupOfLines as group } from '../../test/support/groups.js';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EntryGroup } from '../storage/sinks/entry-group.js';
 import { Spool } from '../storage/spool/spool.js';
 import { adoptOrphanSpools, spoolDirOf } from './worker-spool.util.js';
-
-let seq = 0;
-const group = (...lines: string[]): EntryGroup => ({
-  writer: 'w1',
-  seq: ++seq,
-  day: '2026-01-21',
-  lines,
-});
 
 const OPTIONS = { maxBytes: 1 << 20, fsync: 'never' } as const;
 

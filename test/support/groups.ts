@@ -33,3 +33,10 @@ export function groupsOf(
     lines: Array.from({ length: size }, () => storedLine()),
   }));
 }
+
+let nextSeq = 0;
+
+/** One group of writer `w1` holding `lines`, with the next seq of this test file. */
+export function groupOfLines(...lines: string[]): EntryGroup {
+  return { writer: 'w1', seq: ++nextSeq, day: '2026-01-21', lines };
+}

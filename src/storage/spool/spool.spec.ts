@@ -1,3 +1,4 @@
+import { groupOfLines as group } from '../../../test/support/groups.js';
 import { jest } from '@jest/globals';
 import { mkdtempSync, readdirSync, rmSync, truncateSync, statSync } from 'node:fs';
 import { appendFile, open as openFile } from 'node:fs/promises';
@@ -5,14 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EntryGroup } from '../sinks/entry-group.js';
 import { Spool } from './spool.js';
-
-let seq = 0;
-const group = (...lines: string[]): EntryGroup => ({
-  writer: 'w1',
-  seq: ++seq,
-  day: '2026-01-21',
-  lines,
-});
 
 /** Drains the spool the way a replay does: next, then commit. */
 async function drain(spool: Spool, maxEntries = 1000): Promise<EntryGroup[]> {
